@@ -1,0 +1,30 @@
+package newsagg.core.query;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read side of newsagg: everything the HTTP API serves. Implementations are thread-safe.
+ * Cursors are opaque strings produced by a previous page; a cursor that cannot be decoded, or that
+ * belongs to another kind of listing, raises {@link InvalidCursorException}.
+ */
+public interface NewsQueries {
+
+    /** Newest articles first, keyset-paginated: a deep page costs the same as the first. */
+    Page<ArticleItem> newest(ArticleFilter filter, int limit, String cursor);
+
+    /** One article with its sanitized HTML content. */
+    Optional<ArticleDetail> article(long id);
+
+    /** Every source with its article count, ordered by title. */
+    List<SourceSummary> sources();
+
+    /**
+     * Ranked full-text search in PostgreSQL websearch syntax ({@code "exact phrase"}, {@code -word},
+     * {@code or}); best match first, with a highlighted snippet.
+     */
+    Page<SearchHit> search(String query, int limit, String cursor);
+
+    /** The top terms and the top sources among articles published in the last {@code hours} hours. */
+    Trending trending(int hours, int limit);
+}
