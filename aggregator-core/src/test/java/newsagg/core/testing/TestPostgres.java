@@ -116,7 +116,8 @@ public final class TestPostgres {
         return password;
     }
 
-    private void execute(String sql) {
+    /** Runs one statement as the server's admin user, e.g. to make a test database unreachable. */
+    public void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
              Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -1,0 +1,40 @@
+package newsagg.http;
+
+/**
+ * A request that cannot be served, as the client will see it: an HTTP status, a problem type and a
+ * human-readable detail. Thrown by handlers; turned into {@code application/problem+json} in one place.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+
+    private ApiException(int status, String type, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+    }
+
+    /** A 400 that names the parameter at fault. */
+    public static ApiException invalidParameter(String parameter, String reason) {
+        return new ApiException(400, "invalid-parameter", "Invalid parameter", parameter + ": " + reason);
+    }
+
+    public static ApiException notFound(String detail) {
+        return new ApiException(404, "not-found", "Not found", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,187 @@
+package newsagg.http;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's whole configuration, read from the environment once at start-up and validated there:
+ * an invalid value stops start-up with a {@link ConfigException} that names the variable.
+ *
+ * @param port             {@code PORT}: the HTTP port (default 8080)
+ * @param databaseUrl      {@code DATABASE_URL}: a JDBC URL, or {@code postgres://user:pass@host:port/db}
+ * @param databaseUser     {@code DATABASE_USER} (default {@code postgres}, or the user in a postgres:// URL)
+ * @param databasePassword {@code DATABASE_PASSWORD} (default none, or the password in a postgres:// URL)
+ * @param databasePoolSize {@code DATABASE_POOL_SIZE}: the connection pool's size (default 10)
+ * @param redisUrl         {@code REDIS_URL} (default {@code redis://localhost:6379})
+ * @param cacheEnabled     {@code CACHE_ENABLED} (default true)
+ * @param adminToken       {@code ADMIN_TOKEN}: the bearer token for admin writes; null disables them
+ */
+public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
+                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String adminToken) {
+
+    static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://localhost:5432/newsagg";
+    static final String DEFAULT_DATABASE_USER = "postgres";
+    static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
+
+    /** Reads and validates the configuration from an environment map such as {@link System#getenv()}. */
+    public static Config fromEnvironment(Map<String, String> env) {
+        int port = intValue(env, "PORT", 8080, 0, 65_535);
+        DatabaseTarget database = databaseTarget(env);
+        String user = firstNonBlank(env.get("DATABASE_USER"), database.user(), DEFAULT_DATABASE_USER);
+        String password = firstNonBlank(env.get("DATABASE_PASSWORD"), database.password(), null);
+        int poolSize = intValue(env, "DATABASE_POOL_SIZE", 10, 1, 200);
+        URI redisUrl = redisUrl(env);
+        boolean cacheEnabled = booleanValue(env, "CACHE_ENABLED", true);
+        String adminToken = secret(env, "ADMIN_TOKEN");
+        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, adminToken);
+    }
+
+    /** One line for the start-up log, with secrets masked. */
+    public String describe() {
+        return "port=" + port
+                + " database_url=" + maskUrlPassword(databaseUrl)
+                + " database_user=" + databaseUser
+                + " database_password=" + mask(databasePassword)
+                + " database_pool_size=" + databasePoolSize
+                + " redis_url=" + maskUrlPassword(redisUrl.toString())
+                + " cache_enabled=" + cacheEnabled
+                + " admin_token=" + mask(adminToken);
+    }
+
+    /** Never prints secrets, so that a record logged by accident leaks nothing. */
+    @Override
+    public String toString() {
+        return "Config[" + describe() + "]";
+    }
+
+    private record DatabaseTarget(String jdbcUrl, String user, String password) {
+    }
+
+    private static DatabaseTarget databaseTarget(Map<String, String> env) {
+        String raw = env.get("DATABASE_URL");
+        if (raw == null || raw.isBlank()) {
+            return new DatabaseTarget(DEFAULT_DATABASE_URL, null, null);
+        }
+        String value = raw.strip();
+        if (value.startsWith("jdbc:postgresql://")) {
+            return new DatabaseTarget(value, null, null);
+        }
+        if (value.startsWith("postgres://") || value.startsWith("postgresql://")) {
+            return fromPostgresUri(value);
+        }
+        throw new ConfigException("DATABASE_URL must start with jdbc:postgresql:// or postgres://, was '"
+                + maskUrlPassword(value) + "'");
+    }
+
+    private static DatabaseTarget fromPostgresUri(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("DATABASE_URL is not a valid URL: " + e.getReason());
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException("DATABASE_URL has no host");
+        }
+        String path = uri.getRawPath();
+        if (path == null || path.length() <= 1) {
+            throw new ConfigException("DATABASE_URL has no database name (postgres://user:pass@host:port/db)");
+        }
+        String user = null;
+        String password = null;
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+        }
+        String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
+        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return new DatabaseTarget("jdbc:postgresql://" + host + ":" + port + path + query, user, password);
+    }
+
+    private static URI redisUrl(Map<String, String> env) {
+        String raw = env.getOrDefault("REDIS_URL", "");
+        String value = raw.isBlank() ? DEFAULT_REDIS_URL : raw.strip();
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("REDIS_URL is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw new ConfigException("REDIS_URL must start with redis:// or rediss://, was '" + maskUrlPassword(value) + "'");
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException("REDIS_URL has no host");
+        }
+        return uri;
+    }
+
+    private static int intValue(Map<String, String> env, String name, int defaultValue, int min, int max) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.strip());
+            if (value < min || value > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an integer between " + min + " and " + max + ", was '" + raw + "'");
+        }
+    }
+
+    private static boolean booleanValue(Map<String, String> env, String name, boolean defaultValue) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name + " must be true or false, was '" + raw + "'");
+        };
+    }
+
+    private static String secret(Map<String, String> env, String name) {
+        String raw = env.get(name);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        if (raw.strip().length() < 16) {
+            throw new ConfigException(name + " must be at least 16 characters long");
+        }
+        return raw.strip();
+    }
+
+    private static String firstNonBlank(String a, String b, String fallback) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        if (b != null && !b.isBlank()) {
+            return b;
+        }
+        return fallback;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String mask(String secret) {
+        return secret == null ? "(unset)" : "****";
+    }
+
+    static String maskUrlPassword(String url) {
+        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1****@").replaceAll("(?i)(password=)[^&]*", "$1****");
+    }
+}

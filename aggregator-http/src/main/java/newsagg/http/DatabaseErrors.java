@@ -1,0 +1,37 @@
+package newsagg.http;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLNonTransientConnectionException;
+
+/**
+ * Tells "the database is unavailable" (a 503: retry later) apart from every other failure (a bug: 500),
+ * by walking the cause chain of whatever JDBI, HikariCP or PgJDBC threw.
+ */
+final class DatabaseErrors {
+
+    private DatabaseErrors() {
+    }
+
+    static boolean unavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08: connection exception; 57P0x: server shutting down or not yet accepting; 57014: statement timeout.
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("57014") || state.equals("53300")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

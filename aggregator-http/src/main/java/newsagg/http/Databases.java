@@ -1,0 +1,45 @@
+package newsagg.http;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The server's connection pool. Every wait is bounded: getting a connection, validating it, and each
+ * statement, so that a slow or absent database turns into a quick 503 rather than a hung request.
+ */
+final class Databases {
+
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    private Databases() {
+    }
+
+    /** The pool for serving requests: statements time out after {@link #STATEMENT_TIMEOUT}. */
+    static HikariDataSource pool(Config config) {
+        return pool(config, STATEMENT_TIMEOUT);
+    }
+
+    /** A pool whose statements time out after {@code statementTimeout}; zero means never (bulk loads). */
+    static HikariDataSource pool(Config config, Duration statementTimeout) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("newsagg");
+        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setUsername(config.databaseUser());
+        hikari.setPassword(config.databasePassword());
+        hikari.setMaximumPoolSize(config.databasePoolSize());
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        hikari.setValidationTimeout(1_000);
+        // Start even when the database is down: readiness reports it, and requests get 503 until it is back.
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("connectTimeout", "3");
+        if (!statementTimeout.isZero()) {
+            hikari.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
+            hikari.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+        }
+        hikari.addDataSourceProperty("ApplicationName", "newsagg");
+        return new HikariDataSource(hikari);
+    }
+}

@@ -1,0 +1,87 @@
+package newsagg.http;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+
+import newsagg.cache.RedisEndpoint;
+
+/**
+ * Liveness and readiness. Readiness asks the database (and reports Redis), each check bounded in time so
+ * that the endpoint never hangs. Only the database decides readiness: the cache fails open, and an
+ * orchestrator must not pull every replica because Redis is down.
+ */
+final class Health implements AutoCloseable {
+
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+
+    private final DataSource dataSource;
+    private final RedisEndpoint redis;
+    private final ExecutorService checks;
+
+    /** {@code redis} is null when the cache is disabled. */
+    Health(DataSource dataSource, RedisEndpoint redis) {
+        this.dataSource = dataSource;
+        this.redis = redis;
+        this.checks = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "health-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The readiness report: {@code status} is {@code up} exactly when the database answered. */
+    Report ready() {
+        CompletableFuture<Boolean> database = CompletableFuture.supplyAsync(this::databaseAnswers, checks);
+        CompletableFuture<Boolean> cache = redis == null
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> redis.ping(Duration.ofMillis(500)), checks);
+        boolean databaseUp = within(database);
+        Boolean redisUp = redis == null ? null : within(cache);
+        Map<String, String> results = new LinkedHashMap<>();
+        results.put("database", databaseUp ? "up" : "down");
+        results.put("redis", redisUp == null ? "disabled" : redisUp ? "up" : "down");
+        return new Report(databaseUp ? "up" : "down", results);
+    }
+
+    private boolean databaseAnswers() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid((int) CHECK_TIMEOUT.toSeconds());
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    private static boolean within(CompletableFuture<Boolean> check) {
+        try {
+            return Boolean.TRUE.equals(check.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            check.cancel(true);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        checks.shutdownNow();
+    }
+
+    /** The readiness body: overall status and each check by name. */
+    record Report(String status, Map<String, String> checks) {
+        boolean up() {
+            return "up".equals(status);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package newsagg.http;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import newsagg.cache.RedisEndpoint;
+import newsagg.core.NewsCore;
+import newsagg.core.query.InvalidCursorException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: every route in one place ({@link #routes}), errors as RFC 9457 problems, and a graceful
+ * stop that lets in-flight requests finish within {@link #STOP_TIMEOUT} before the pool closes.
+ */
+public final class NewsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NewsServer.class);
+
+    /** How long a stop waits for in-flight requests. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final String PROBLEM_WRITTEN = "newsagg.problem";
+
+    private final HikariDataSource dataSource;
+    private final Health health;
+    private final Json json = new Json();
+    private final ReadHandlers reads;
+    private final Javalin app;
+
+    private NewsServer(Config config, HikariDataSource dataSource, NewsCore core) {
+        this.dataSource = dataSource;
+        this.health = new Health(dataSource, config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
+        this.reads = new ReadHandlers(core.queries(), json);
+        this.app = Javalin.create(this::configure);
+    }
+
+    /** Opens the pool, migrates the schema and starts serving on {@link Config#port()} (0 picks a free port). */
+    public static NewsServer start(Config config) {
+        HikariDataSource dataSource = Databases.pool(config);
+        try {
+            NewsCore core = NewsCore.open(dataSource);
+            NewsServer server = new NewsServer(config, dataSource, core);
+            server.app.start(config.port());
+            LOG.info("newsagg listening on port {}", server.port());
+            return server;
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void configure(JavalinConfig javalin) {
+        javalin.startup.showJavalinBanner = false;
+        javalin.startup.showOldJavalinVersionWarning = false;
+        javalin.http.prefer405over404 = true;
+        javalin.http.maxRequestSize = 1_000_000;
+        javalin.jetty.modifyServer(server -> {
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(STOP_TIMEOUT.toMillis());
+        });
+        routes(javalin.routes);
+    }
+
+    private void routes(RoutesConfig routes) {
+        routes.get("/api/articles", reads::articles);
+        routes.get("/api/articles/{id}", reads::article);
+        routes.get("/api/sources", reads::sources);
+        routes.get("/api/search", reads::search);
+        routes.get("/api/trending", reads::trending);
+
+        routes.get("/health/live", ctx -> ctx.contentType("application/json").result(json.bytes(Map.of("status", "up"))));
+        routes.get("/health/ready", this::ready);
+
+        routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.type(), e.title(), e.getMessage()));
+        routes.exception(InvalidCursorException.class, (e, ctx) ->
+                problem(ctx, 400, "invalid-parameter", "Invalid parameter", "cursor: " + e.getMessage()));
+        routes.exception(HttpResponseException.class, (e, ctx) ->
+                problem(ctx, e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage()));
+        routes.exception(Exception.class, this::unexpected);
+        routes.error(404, "*", ctx -> {
+            if (ctx.attribute(PROBLEM_WRITTEN) == null) {
+                problem(ctx, 404, "not-found", "Not found", "no route for " + ctx.method() + " " + ctx.path());
+            }
+        });
+        routes.error(405, "*", ctx -> {
+            if (ctx.attribute(PROBLEM_WRITTEN) == null) {
+                problem(ctx, 405, "method-not-allowed", "Method not allowed",
+                        ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+    }
+
+    private void ready(Context ctx) {
+        Health.Report report = health.ready();
+        ctx.status(report.up() ? 200 : 503).contentType("application/json").result(json.bytes(report));
+    }
+
+    private void unexpected(Exception e, Context ctx) {
+        if (DatabaseErrors.unavailable(e)) {
+            LOG.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            problem(ctx, 503, "database-unavailable", "Service unavailable",
+                    "the database is not answering; try again shortly");
+            ctx.header("Retry-After", "5");
+            return;
+        }
+        LOG.error("unhandled error for {} {}", ctx.method(), ctx.path(), e);
+        problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
+    }
+
+    private void problem(Context ctx, int status, String type, String title, String detail) {
+        ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+        ctx.status(status)
+                .contentType(Problem.CONTENT_TYPE)
+                .result(json.bytes(Problem.of(type, title, status, detail)));
+    }
+
+    /** Stops accepting, lets in-flight requests finish (bounded), then closes the pool. Idempotent. */
+    @Override
+    public void close() {
+        app.stop();
+        health.close();
+        dataSource.close();
+        LOG.info("newsagg stopped");
+    }
+}

@@ -1,0 +1,87 @@
+package newsagg.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+
+    @Test
+    void defaultsApplyWhenTheEnvironmentIsEmpty() {
+        Config config = Config.fromEnvironment(Map.of());
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://localhost:5432/newsagg");
+        assertThat(config.databaseUser()).isEqualTo("postgres");
+        assertThat(config.databasePassword()).isNull();
+        assertThat(config.databasePoolSize()).isEqualTo(10);
+        assertThat(config.redisUrl()).hasToString("redis://localhost:6379");
+        assertThat(config.cacheEnabled()).isTrue();
+        assertThat(config.adminToken()).isNull();
+    }
+
+    @Test
+    void postgresUrlsBecomeJdbcUrlsWithTheirCredentials() {
+        Config config = Config.fromEnvironment(Map.of(
+                "DATABASE_URL", "postgres://news%40agg:p%3Ass@db.internal:6543/news?sslmode=require"));
+
+        assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/news?sslmode=require");
+        assertThat(config.databaseUser()).isEqualTo("news@agg");
+        assertThat(config.databasePassword()).isEqualTo("p:ss");
+    }
+
+    @Test
+    void explicitCredentialsWinOverThoseInTheUrl() {
+        Config config = Config.fromEnvironment(Map.of(
+                "DATABASE_URL", "postgresql://url-user:url-pass@db/news",
+                "DATABASE_USER", "env-user",
+                "DATABASE_PASSWORD", "env-pass"));
+
+        assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/news");
+        assertThat(config.databaseUser()).isEqualTo("env-user");
+        assertThat(config.databasePassword()).isEqualTo("env-pass");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "PORT|http|PORT",
+            "PORT|70000|PORT",
+            "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE",
+            "DATABASE_POOL_SIZE|many|DATABASE_POOL_SIZE",
+            "DATABASE_URL|mysql://db/news|DATABASE_URL",
+            "DATABASE_URL|postgres://db|DATABASE_URL",
+            "REDIS_URL|http://localhost:6379|REDIS_URL",
+            "CACHE_ENABLED|maybe|CACHE_ENABLED",
+            "ADMIN_TOKEN|short|ADMIN_TOKEN",
+    })
+    void anInvalidValueIsRefusedWithAMessageNamingTheVariable(String name, String value, String named) {
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(named + " ")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void theDescriptionMasksEverySecret() {
+        Config config = Config.fromEnvironment(Map.of(
+                "DATABASE_URL", "postgres://user:db-secret@db/news",
+                "REDIS_URL", "redis://:redis-secret@cache:6379",
+                "ADMIN_TOKEN", "admin-secret-0123456789"));
+
+        assertThat(config.describe())
+                .doesNotContain("db-secret", "redis-secret", "admin-secret")
+                .contains("admin_token=****", "database_password=****");
+        assertThat(config.toString()).doesNotContain("db-secret", "redis-secret", "admin-secret");
+    }
+
+    @Test
+    void aPasswordInAJdbcUrlIsMasked() {
+        assertThat(Config.maskUrlPassword("jdbc:postgresql://db/news?user=u&password=hunter2&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/news?user=u&password=****&ssl=true");
+    }
+}
