@@ -1,0 +1,39 @@
+package newsagg.core.store;
+
+import java.util.Objects;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Builds the connection pool the server uses: HikariCP with short timeouts, so that a database that is down makes a
+ * request fail within seconds instead of queueing it. The caller closes the pool.
+ */
+public final class DataSources {
+
+    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+    private static final long VALIDATION_TIMEOUT_MS = 1_000;
+
+    private DataSources() {
+    }
+
+    /** A pool of at most {@code poolSize} connections; {@code password} may be null (trust authentication). */
+    public static HikariDataSource pooled(String jdbcUrl, String user, String password, int poolSize, String poolName) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, was " + jdbcUrl);
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName(Objects.requireNonNull(poolName, "poolName"));
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setValidationTimeout(VALIDATION_TIMEOUT_MS);
+        return new HikariDataSource(config);
+    }
+}
