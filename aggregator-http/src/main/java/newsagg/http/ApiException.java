@@ -22,6 +22,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid-parameter", "Invalid parameter", parameter + ": " + reason);
     }
 
+    /** A 401: the credentials are missing or wrong. Deliberately says nothing more. */
+    public static ApiException unauthorized() {
+        return new ApiException(401, "unauthorized", "Unauthorized", "a valid bearer token is required");
+    }
+
+    /** A 403 for endpoints that are switched off, saying how to switch them on. */
+    public static ApiException disabled(String detail) {
+        return new ApiException(403, "disabled", "Forbidden", detail);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(404, "not-found", "Not found", detail);
     }

@@ -19,9 +19,13 @@ import java.util.Map;
  * @param redisUrl         {@code REDIS_URL} (default {@code redis://localhost:6379})
  * @param cacheEnabled     {@code CACHE_ENABLED} (default true)
  * @param adminToken       {@code ADMIN_TOKEN}: the bearer token for admin writes; null disables them
+ * @param metricsToken     {@code METRICS_TOKEN}: when set, the bearer token for {@code /metrics} and {@code /debug/timings}
+ * @param timingEnabled    {@code TIMING_ENABLED} (default true): per-request timing; off only to measure its cost
+ * @param virtualThreads   {@code HTTP_THREADS}: {@code platform} (default) or {@code virtual} (needs Java 21+)
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
-                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String adminToken) {
+                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String adminToken,
+                     String metricsToken, boolean timingEnabled, boolean virtualThreads) {
 
     static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://localhost:5432/newsagg";
     static final String DEFAULT_DATABASE_USER = "postgres";
@@ -37,7 +41,11 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         URI redisUrl = redisUrl(env);
         boolean cacheEnabled = booleanValue(env, "CACHE_ENABLED", true);
         String adminToken = secret(env, "ADMIN_TOKEN");
-        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, adminToken);
+        String metricsToken = secret(env, "METRICS_TOKEN");
+        boolean timingEnabled = booleanValue(env, "TIMING_ENABLED", true);
+        boolean virtualThreads = threadModel(env);
+        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, adminToken,
+                metricsToken, timingEnabled, virtualThreads);
     }
 
     /** One line for the start-up log, with secrets masked. */
@@ -49,7 +57,10 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " database_pool_size=" + databasePoolSize
                 + " redis_url=" + maskUrlPassword(redisUrl.toString())
                 + " cache_enabled=" + cacheEnabled
-                + " admin_token=" + mask(adminToken);
+                + " admin_token=" + mask(adminToken)
+                + " metrics_token=" + mask(metricsToken)
+                + " timing_enabled=" + timingEnabled
+                + " http_threads=" + (virtualThreads ? "virtual" : "platform");
     }
 
     /** Never prints secrets, so that a record logged by accident leaks nothing. */
@@ -122,6 +133,20 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
             throw new ConfigException("REDIS_URL has no host");
         }
         return uri;
+    }
+
+    private static boolean threadModel(Map<String, String> env) {
+        String raw = env.get("HTTP_THREADS");
+        if (raw == null || raw.isBlank() || raw.strip().equalsIgnoreCase("platform")) {
+            return false;
+        }
+        if (!raw.strip().equalsIgnoreCase("virtual")) {
+            throw new ConfigException("HTTP_THREADS must be platform or virtual, was '" + raw + "'");
+        }
+        if (Runtime.version().feature() < 21) {
+            throw new ConfigException("HTTP_THREADS=virtual needs Java 21 or later, this is Java " + Runtime.version().feature());
+        }
+        return true;
     }
 
     private static int intValue(Map<String, String> env, String name, int defaultValue, int min, int max) {

@@ -12,6 +12,7 @@ import io.javalin.http.HttpResponseException;
 import newsagg.cache.RedisEndpoint;
 import newsagg.core.NewsCore;
 import newsagg.core.query.InvalidCursorException;
+import newsagg.core.timing.StageTimer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +29,25 @@ public final class NewsServer implements AutoCloseable {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final String PROBLEM_WRITTEN = "newsagg.problem";
 
+    private final Config config;
     private final HikariDataSource dataSource;
     private final Health health;
     private final Json json = new Json();
+    private final RouteLatencies latencies = new RouteLatencies();
+    private final Metrics metrics;
+    private final RequestTiming timing;
+    private final BearerToken metricsToken;
     private final ReadHandlers reads;
     private final Javalin app;
 
-    private NewsServer(Config config, HikariDataSource dataSource, NewsCore core) {
+    private NewsServer(Config config, HikariDataSource dataSource) {
+        this.config = config;
         this.dataSource = dataSource;
+        this.metrics = new Metrics(dataSource);
+        this.timing = new RequestTiming(latencies, metrics);
+        this.metricsToken = config.metricsToken() == null ? null : new BearerToken(config.metricsToken());
         this.health = new Health(dataSource, config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
+        NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         this.reads = new ReadHandlers(core.queries(), json);
         this.app = Javalin.create(this::configure);
     }
@@ -45,8 +56,7 @@ public final class NewsServer implements AutoCloseable {
     public static NewsServer start(Config config) {
         HikariDataSource dataSource = Databases.pool(config);
         try {
-            NewsCore core = NewsCore.open(dataSource);
-            NewsServer server = new NewsServer(config, dataSource, core);
+            NewsServer server = new NewsServer(config, dataSource);
             server.app.start(config.port());
             LOG.info("newsagg listening on port {}", server.port());
             return server;
@@ -65,6 +75,7 @@ public final class NewsServer implements AutoCloseable {
         javalin.startup.showOldJavalinVersionWarning = false;
         javalin.http.prefer405over404 = true;
         javalin.http.maxRequestSize = 1_000_000;
+        javalin.concurrency.useVirtualThreads = config.virtualThreads();
         javalin.jetty.modifyServer(server -> {
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
@@ -73,6 +84,11 @@ public final class NewsServer implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes) {
+        if (config.timingEnabled()) {
+            routes.before(timing::before);
+            routes.after(timing::after);
+        }
+
         routes.get("/api/articles", reads::articles);
         routes.get("/api/articles/{id}", reads::article);
         routes.get("/api/sources", reads::sources);
@@ -82,7 +98,15 @@ public final class NewsServer implements AutoCloseable {
         routes.get("/health/live", ctx -> ctx.contentType("application/json").result(json.bytes(Map.of("status", "up"))));
         routes.get("/health/ready", this::ready);
 
-        routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.type(), e.title(), e.getMessage()));
+        routes.get("/metrics", this::metrics);
+        routes.get("/debug/timings", this::timings);
+
+        routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer");
+            }
+            problem(ctx, e.status(), e.type(), e.title(), e.getMessage());
+        });
         routes.exception(InvalidCursorException.class, (e, ctx) ->
                 problem(ctx, 400, "invalid-parameter", "Invalid parameter", "cursor: " + e.getMessage()));
         routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -104,6 +128,23 @@ public final class NewsServer implements AutoCloseable {
     private void ready(Context ctx) {
         Health.Report report = health.ready();
         ctx.status(report.up() ? 200 : 503).contentType("application/json").result(json.bytes(report));
+    }
+
+    private void metrics(Context ctx) {
+        requireMetricsToken(ctx);
+        ctx.contentType(metrics.contentType()).result(metrics.scrape());
+    }
+
+    private void timings(Context ctx) {
+        requireMetricsToken(ctx);
+        boolean reset = "true".equalsIgnoreCase(ctx.queryParam("reset"));
+        ctx.contentType("application/json").result(json.bytes(latencies.report(reset)));
+    }
+
+    private void requireMetricsToken(Context ctx) {
+        if (metricsToken != null && !metricsToken.matches(ctx.header("Authorization"))) {
+            throw ApiException.unauthorized();
+        }
     }
 
     private void unexpected(Exception e, Context ctx) {

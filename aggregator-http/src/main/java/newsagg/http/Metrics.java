@@ -1,0 +1,84 @@
+package newsagg.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The Prometheus side of observability: a request-duration histogram by method, route and status, the
+ * connection pool's gauges, and JVM memory, GC and thread basics, in the text format for {@code /metrics}.
+ * Each server has its own registry, so tests and embedders never share global state.
+ */
+final class Metrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Histogram requestDuration;
+    private final ConcurrentHashMap<Series, DistributionDataPoint> points = new ConcurrentHashMap<>();
+
+    private record Series(String method, String route, int status) {
+    }
+
+    Metrics(HikariDataSource pool) {
+        requestDuration = Histogram.builder()
+                .name("http_server_request_duration_seconds")
+                .help("Time to serve an HTTP request, from the first before-handler to the last after-handler")
+                .labelNames("method", "route", "status")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .withoutExemplars()
+                .register(registry);
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        gauge("hikaricp_connections_active", "Connections in use", () -> bean.getActiveConnections());
+        gauge("hikaricp_connections_idle", "Connections idle in the pool", () -> bean.getIdleConnections());
+        gauge("hikaricp_connections_pending", "Threads waiting for a connection", () -> bean.getThreadsAwaitingConnection());
+        gauge("hikaricp_connections_max", "The pool's maximum size", () -> pool.getMaximumPoolSize());
+        JvmMetrics.builder().register(registry);
+    }
+
+    private void gauge(String name, String help, java.util.function.IntSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsInt()))
+                .register(registry);
+    }
+
+    void observe(String method, String route, int status, long nanos) {
+        Series series = new Series(method, route, status);
+        DistributionDataPoint point = points.get(series);
+        if (point == null) {
+            point = points.computeIfAbsent(series, s -> requestDuration.labelValues(s.method(), s.route(), Integer.toString(s.status())));
+        }
+        point.observe(nanos / 1e9);
+    }
+
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
+        try {
+            writer.write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
