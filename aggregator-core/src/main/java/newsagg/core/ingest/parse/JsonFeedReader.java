@@ -62,7 +62,7 @@ final class JsonFeedReader {
     }
 
     private static RawEntry entry(JsonNode item) {
-        String id = item.hasNonNull("id") && item.get("id").isValueNode() ? item.get("id").asText() : null;
+        String id = item.hasNonNull("id") && item.get("id").isValueNode() ? XmlText.stripInvalidChars(item.get("id").asText()) : null;
         String link = text(item, "url") != null ? text(item, "url") : text(item, "external_url");
         String content = text(item, "content_html");
         if (content == null && text(item, "content_text") != null) {
@@ -100,7 +100,8 @@ final class JsonFeedReader {
 
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
-        return v != null && v.isTextual() ? v.asText() : null;
+        // JSON may carry NUL and other control characters that neither XML nor PostgreSQL text accepts.
+        return v != null && v.isTextual() ? XmlText.stripInvalidChars(v.asText()) : null;
     }
 
     private static String escape(String s) {
