@@ -1,0 +1,30 @@
+package newsagg.core.ingest.normalize;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import newsagg.core.domain.NewArticle;
+import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.FeedParser;
+
+/**
+ * Parse then normalize in one call: what the fetcher hands over (decompressed body, Content-Type,
+ * final URL, fetch time) in, articles ready for the store out. Thread-safe.
+ */
+public final class FeedPipeline {
+    private final FeedParser parser = new FeedParser();
+    private final Normalizer normalizer = new Normalizer();
+
+    /**
+     * @param body        decompressed response body
+     * @param contentType the Content-Type header, may be null
+     * @param feedUrl     the final feed URL after redirects
+     * @param fetchedAt   when the body was fetched
+     * @return normalized, deduplicated articles in feed order
+     * @throws FeedParseException when the body is not a readable feed
+     */
+    public List<NewArticle> parseAndNormalize(byte[] body, String contentType, URI feedUrl, Instant fetchedAt)
+            throws FeedParseException {
+        return normalizer.normalize(parser.parse(body, contentType), feedUrl, fetchedAt);
+    }
+}

@@ -1,0 +1,56 @@
+package newsagg.core.ingest.parse;
+
+import java.util.regex.Pattern;
+
+/**
+ * Turns a fetched body into a {@link ParsedFeed}. The format is sniffed from the content: a JSON object
+ * is read as JSON Feed, markup as RSS/Atom; the Content-Type only contributes its charset. XML is
+ * parsed without DTDs, external entities or entity expansion, after being decoded here (BOM, then HTTP
+ * charset, then the XML declaration, then UTF-8) and cleaned of characters XML 1.0 forbids. Everything
+ * that is not a readable feed ends in a {@link FeedParseException} with a short message. Stateless and
+ * safe to share between threads.
+ */
+public final class FeedParser {
+    private static final Pattern HTML_START = Pattern.compile(
+            "^(?:\\s|<\\?[^>]*>|<!--.*?-->)*<(?:html|head|body)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    /**
+     * Parses a body.
+     *
+     * @param body        the decompressed body
+     * @param contentType the Content-Type header, may be null
+     * @return the feed, with entries in document order
+     * @throws FeedParseException when the body is not a feed, is malformed, or is refused for safety
+     */
+    public ParsedFeed parse(byte[] body, String contentType) throws FeedParseException {
+        if (body == null || body.length == 0) {
+            throw new FeedParseException("not a feed: empty body");
+        }
+        String text = BodyDecoder.decode(body, contentType);
+        int start = firstSignificant(text);
+        if (start < 0) {
+            throw new FeedParseException("not a feed: empty body");
+        }
+        char first = text.charAt(start);
+        if (first == '{') {
+            return JsonFeedReader.read(text);
+        }
+        if (first != '<') {
+            throw new FeedParseException("not a feed: content is neither XML nor JSON");
+        }
+        if (HTML_START.matcher(text.substring(start, Math.min(text.length(), start + 8192))).find()) {
+            throw new FeedParseException("not a feed: looks like an HTML page");
+        }
+        return RomeFeedReader.read(XmlText.prepare(text));
+    }
+
+    private static int firstSignificant(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && c != '\uFEFF' && c != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,29 @@
+package newsagg.core.ingest.parse;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One item or entry as the feed wrote it, before normalization: strings are untrimmed, links are
+ * unresolved, HTML is unsanitized. The normalizer turns it into a stored article.
+ *
+ * @param id          the item's GUID / Atom id / JSON Feed id, null when absent
+ * @param link        the item's link as written (maybe relative), null when absent
+ * @param xmlBases    the {@code xml:base} values in scope for the item, outermost first (empty when none)
+ * @param title       the title as written, may contain markup or entities, null when absent
+ * @param summaryHtml description / Atom summary / JSON Feed summary, null when absent
+ * @param contentHtml full content (content:encoded, Atom content, content_html), null when absent
+ * @param authors     author names in feed order
+ * @param categories  category labels in feed order
+ * @param dateText    the raw publication (else update) date string, null when absent
+ * @param parsedDate  the date as the underlying library parsed it, null when it did not
+ */
+public record RawEntry(String id, String link, List<String> xmlBases, String title, String summaryHtml,
+                       String contentHtml, List<String> authors, List<String> categories, String dateText,
+                       Instant parsedDate) {
+    public RawEntry {
+        xmlBases = List.copyOf(xmlBases);
+        authors = List.copyOf(authors);
+        categories = List.copyOf(categories);
+    }
+}
