@@ -123,6 +123,21 @@ class NewestQueryIT {
     }
 
     @Test
+    void severalSourcesFilterCombinesWithTimeBoundsAndIgnoresRepeatedIds() {
+        long a = source("a");
+        long b = source("b");
+        Map<String, Instant> inA = insertSpread(a, "a", 10);
+        Map<String, Instant> inB = insertSpread(b, "b", 10);
+        Instant since = T0.minus(6, ChronoUnit.HOURS);
+        Instant until = T0.minus(1, ChronoUnit.HOURS);
+        inA.values().removeIf(at -> at.isBefore(since) || !at.isBefore(until));
+        inB.values().removeIf(at -> at.isBefore(since) || !at.isBefore(until));
+
+        assertThat(walk(new ArticleFilter(List.of(a, b, a), since, until), 3))
+                .containsExactlyElementsOf(newestFirst(inA, inB));
+    }
+
+    @Test
     void sinceIsInclusiveAndUntilIsExclusive() {
         long a = source("a");
         List<NewArticle> hourly = new ArrayList<>();
