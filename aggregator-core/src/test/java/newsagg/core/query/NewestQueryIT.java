@@ -16,40 +16,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
-import newsagg.core.testing.PostgresExtension;
-import newsagg.core.testing.TestData;
+import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NewestQueryIT {
 
     @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
+    static final CoreExtension DB = new CoreExtension();
 
     private static final Instant T0 = Instant.parse("2024-03-01T12:00:00.123456Z");
 
-    private static NewsCore core;
     private static ExecutorService other;
 
     @BeforeAll
     static void open() {
-        core = NewsCore.open(PG.dataSource());
         other = Executors.newSingleThreadExecutor();
     }
 
     @AfterAll
     static void close() {
         other.shutdownNow();
-    }
-
-    @BeforeEach
-    void reset() {
-        TestData.reset(core);
     }
 
     @Test
@@ -72,13 +62,13 @@ class NewestQueryIT {
         List<Long> walked = new ArrayList<>();
         String cursor = null;
         do {
-            Page<ArticleItem> page = core.queries().newest(ArticleFilter.ALL, 7, cursor);
+            Page<ArticleItem> page = DB.core().queries().newest(ArticleFilter.ALL, 7, cursor);
             page.items().forEach(item -> walked.add(item.id()));
             cursor = page.nextCursor();
             // Between pages, another connection on another thread commits articles newer than everything.
             other.submit(() -> {
                 int n = fresh.incrementAndGet();
-                return core.articles().upsert(a, List.of(article("fresh-" + n, T0.plus(n, ChronoUnit.DAYS))));
+                return DB.core().articles().upsert(a, List.of(article("fresh-" + n, T0.plus(n, ChronoUnit.DAYS))));
             }).get(10, TimeUnit.SECONDS);
         } while (cursor != null);
 
@@ -93,7 +83,7 @@ class NewestQueryIT {
         for (int i = 0; i < 10; i++) {
             tied.add(article("tie-" + i, T0));
         }
-        core.articles().upsert(a, tied);
+        DB.core().articles().upsert(a, tied);
         List<Long> ids = idsByKey().values().stream().sorted(Comparator.reverseOrder()).toList();
 
         assertThat(walk(ArticleFilter.ALL, 3)).containsExactlyElementsOf(ids);
@@ -144,11 +134,11 @@ class NewestQueryIT {
         for (int i = 0; i < 10; i++) {
             hourly.add(article("h" + i, T0.minus(i, ChronoUnit.HOURS)));
         }
-        core.articles().upsert(a, hourly);
+        DB.core().articles().upsert(a, hourly);
         Instant since = T0.minus(7, ChronoUnit.HOURS);
         Instant until = T0.minus(2, ChronoUnit.HOURS);
 
-        List<ArticleItem> items = core.queries().newest(new ArticleFilter(List.of(), since, until), 50, null).items();
+        List<ArticleItem> items = DB.core().queries().newest(new ArticleFilter(List.of(), since, until), 50, null).items();
 
         assertThat(items).extracting(ArticleItem::publishedAt)
                 .containsExactly(T0.minus(3, ChronoUnit.HOURS), T0.minus(4, ChronoUnit.HOURS),
@@ -158,10 +148,10 @@ class NewestQueryIT {
     @Test
     void itemsCarryTheSourceTitleAndArticleFields() {
         long a = source("a");
-        core.articles().upsert(a, List.of(new NewArticle("k", "g", "https://example.org/k", "Title", "Summary",
+        DB.core().articles().upsert(a, List.of(new NewArticle("k", "g", "https://example.org/k", "Title", "Summary",
                 "<p>x</p>", "Ann", T0, T0, List.of("world", "politics"))));
 
-        ArticleItem item = core.queries().newest(ArticleFilter.ALL, 10, null).items().get(0);
+        ArticleItem item = DB.core().queries().newest(ArticleFilter.ALL, 10, null).items().get(0);
 
         assertThat(item).isEqualTo(new ArticleItem(item.id(), a, "Source a", "Title", "https://example.org/k",
                 "Summary", "Ann", T0, List.of("world", "politics")));
@@ -169,11 +159,11 @@ class NewestQueryIT {
 
     @Test
     void lastPageHasNoCursorAndEmptyListingHasOnePage() {
-        assertThat(core.queries().newest(ArticleFilter.ALL, 10, null)).isEqualTo(new Page<>(List.of(), null));
+        assertThat(DB.core().queries().newest(ArticleFilter.ALL, 10, null)).isEqualTo(new Page<>(List.of(), null));
         long a = source("a");
         insertSpread(a, "a", 10);
 
-        Page<ArticleItem> exact = core.queries().newest(ArticleFilter.ALL, 10, null);
+        Page<ArticleItem> exact = DB.core().queries().newest(ArticleFilter.ALL, 10, null);
 
         assertThat(exact.items()).hasSize(10);
         assertThat(exact.nextCursor()).isNull();
@@ -181,7 +171,7 @@ class NewestQueryIT {
 
     @Test
     void malformedCursorIsRejected() {
-        assertThatThrownBy(() -> core.queries().newest(ArticleFilter.ALL, 10, "garbage"))
+        assertThatThrownBy(() -> DB.core().queries().newest(ArticleFilter.ALL, 10, "garbage"))
                 .isInstanceOf(InvalidCursorException.class);
     }
 
@@ -189,25 +179,25 @@ class NewestQueryIT {
     void searchCursorIsRejectedByTheNewestListing() {
         long a = source("a");
         for (int i = 0; i < 3; i++) {
-            core.articles().upsert(a, List.of(article("k" + i, "Volcano erupts " + i, "", T0)));
+            DB.core().articles().upsert(a, List.of(article("k" + i, "Volcano erupts " + i, "", T0)));
         }
-        String searchCursor = core.queries().search("volcano", 1, null).nextCursor();
+        String searchCursor = DB.core().queries().search("volcano", 1, null).nextCursor();
         assertThat(searchCursor).isNotNull();
 
-        assertThatThrownBy(() -> core.queries().newest(ArticleFilter.ALL, 10, searchCursor))
+        assertThatThrownBy(() -> DB.core().queries().newest(ArticleFilter.ALL, 10, searchCursor))
                 .isInstanceOf(InvalidCursorException.class).hasMessageContaining("another listing");
     }
 
     @Test
     void limitOutsideTheAllowedRangeIsRejected() {
-        assertThatThrownBy(() -> core.queries().newest(ArticleFilter.ALL, 0, null))
+        assertThatThrownBy(() -> DB.core().queries().newest(ArticleFilter.ALL, 0, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
-        assertThatThrownBy(() -> core.queries().newest(ArticleFilter.ALL, JdbiNewsQueries.MAX_LIMIT + 1, null))
+        assertThatThrownBy(() -> DB.core().queries().newest(ArticleFilter.ALL, JdbiNewsQueries.MAX_LIMIT + 1, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
     }
 
     private static long source(String name) {
-        return core.sources().create("https://example.org/" + name + ".xml", "Source " + name, null).id();
+        return DB.core().sources().create("https://example.org/" + name + ".xml", "Source " + name, null).id();
     }
 
     /** Inserts n articles one hour apart going back from T0, with every third one tied with its neighbour. */
@@ -221,7 +211,7 @@ class NewestQueryIT {
             published.put(key, at);
             batch.add(article(key, at));
         }
-        core.articles().upsert(sourceId, batch);
+        DB.core().articles().upsert(sourceId, batch);
         return published;
     }
 
@@ -240,7 +230,7 @@ class NewestQueryIT {
 
     private static Map<String, Long> idsByKey() {
         Map<String, Long> ids = new HashMap<>();
-        core.jdbi().useHandle(h -> h.createQuery("SELECT dedupe_key, id FROM articles")
+        DB.core().jdbi().useHandle(h -> h.createQuery("SELECT dedupe_key, id FROM articles")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
                 .forEach(e -> ids.put(e.getKey(), e.getValue())));
         return ids;
@@ -250,7 +240,7 @@ class NewestQueryIT {
         List<Long> ids = new ArrayList<>();
         String cursor = null;
         do {
-            Page<ArticleItem> page = core.queries().newest(filter, pageSize, cursor);
+            Page<ArticleItem> page = DB.core().queries().newest(filter, pageSize, cursor);
             assertThat(page.items()).hasSizeLessThanOrEqualTo(pageSize);
             page.items().forEach(item -> ids.add(item.id()));
             cursor = page.nextCursor();

@@ -6,69 +6,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.query.ArticleDetail;
 import newsagg.core.query.ArticleFilter;
-import newsagg.core.testing.PostgresExtension;
-import newsagg.core.testing.TestData;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ArticleStoreIT {
 
     @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
+    static final CoreExtension DB = new CoreExtension();
 
     private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
-
-    private static NewsCore core;
-
-    @BeforeAll
-    static void open() {
-        core = NewsCore.open(PG.dataSource());
-    }
-
-    @BeforeEach
-    void reset() {
-        TestData.reset(core);
-    }
 
     @Test
     void sameKeyTwiceIsStoredOnce() {
         long s = source("a");
 
-        assertThat(core.articles().upsert(s, List.of(article("k", T0)))).isEqualTo(new UpsertResult(1, 0));
-        core.articles().upsert(s, List.of(article("k", T0)));
+        assertThat(DB.core().articles().upsert(s, List.of(article("k", T0)))).isEqualTo(new UpsertResult(1, 0));
+        DB.core().articles().upsert(s, List.of(article("k", T0)));
 
-        assertThat(core.articles().count()).isEqualTo(1);
+        assertThat(DB.core().articles().count()).isEqualTo(1);
     }
 
     @Test
     void unchangedRefetchIsNeitherInsertedNorUpdated() {
         long s = source("a");
         List<NewArticle> batch = List.of(article("k1", "One", "first", T0), article("k2", "Two", "second", T0));
-        core.articles().upsert(s, batch);
+        DB.core().articles().upsert(s, batch);
         long xminBefore = rowVersion("k1");
 
-        assertThat(core.articles().upsert(s, batch)).isEqualTo(new UpsertResult(0, 0));
+        assertThat(DB.core().articles().upsert(s, batch)).isEqualTo(new UpsertResult(0, 0));
         assertThat(rowVersion("k1")).as("no new row version was written").isEqualTo(xminBefore);
     }
 
     @Test
     void changedContentIsUpdatedInPlace() {
         long s = source("a");
-        core.articles().upsert(s, List.of(article("k", "Old title", "old", T0)));
+        DB.core().articles().upsert(s, List.of(article("k", "Old title", "old", T0)));
         long id = onlyId();
 
-        UpsertResult result = core.articles().upsert(s, List.of(
+        UpsertResult result = DB.core().articles().upsert(s, List.of(
                 new NewArticle("k", "guid-k", "https://example.org/k", "New title", "new", "<p>new</p>", "Bea",
                         T0.plusSeconds(60), T0.plusSeconds(120), List.of("a", "b"))));
 
         assertThat(result).isEqualTo(new UpsertResult(0, 1));
-        ArticleDetail stored = core.queries().article(id).orElseThrow();
+        ArticleDetail stored = DB.core().queries().article(id).orElseThrow();
         assertThat(stored.title()).isEqualTo("New title");
         assertThat(stored.summary()).isEqualTo("new");
         assertThat(stored.contentHtml()).isEqualTo("<p>new</p>");
@@ -81,9 +65,9 @@ class ArticleStoreIT {
     void changeInCategoriesAloneCountsAsAnUpdate() {
         long s = source("a");
         NewArticle first = article("k", T0);
-        core.articles().upsert(s, List.of(first));
+        DB.core().articles().upsert(s, List.of(first));
 
-        UpsertResult result = core.articles().upsert(s, List.of(new NewArticle(first.dedupeKey(), first.guid(),
+        UpsertResult result = DB.core().articles().upsert(s, List.of(new NewArticle(first.dedupeKey(), first.guid(),
                 first.url(), first.title(), first.summary(), first.contentHtml(), first.author(),
                 first.publishedAt(), first.fetchedAt(), List.of("news", "more"))));
 
@@ -94,11 +78,11 @@ class ArticleStoreIT {
     void duplicateKeysInOneBatchKeepTheLastOccurrence() {
         long s = source("a");
 
-        UpsertResult result = core.articles().upsert(s, List.of(
+        UpsertResult result = DB.core().articles().upsert(s, List.of(
                 article("k", "First", "", T0), article("other", T0), article("k", "Last", "", T0)));
 
         assertThat(result).isEqualTo(new UpsertResult(2, 0));
-        assertThat(core.queries().newest(ArticleFilter.ALL, 10, null).items())
+        assertThat(DB.core().queries().newest(ArticleFilter.ALL, 10, null).items())
                 .extracting(item -> item.title()).containsExactlyInAnyOrder("Last", "Title other");
     }
 
@@ -107,22 +91,22 @@ class ArticleStoreIT {
         long a = source("a");
         long b = source("b");
 
-        core.articles().upsert(a, List.of(article("k", T0)));
-        core.articles().upsert(b, List.of(article("k", T0)));
+        DB.core().articles().upsert(a, List.of(article("k", T0)));
+        DB.core().articles().upsert(b, List.of(article("k", T0)));
 
-        assertThat(core.articles().count()).isEqualTo(2);
+        assertThat(DB.core().articles().count()).isEqualTo(2);
     }
 
     @Test
     void mixedBatchCountsInsertsAndUpdatesSeparately() {
         long s = source("a");
-        core.articles().upsert(s, List.of(article("same", T0), article("changed", "Before", "", T0)));
+        DB.core().articles().upsert(s, List.of(article("same", T0), article("changed", "Before", "", T0)));
 
-        UpsertResult result = core.articles().upsert(s, List.of(
+        UpsertResult result = DB.core().articles().upsert(s, List.of(
                 article("same", T0), article("changed", "After", "", T0), article("new1", T0), article("new2", T0)));
 
         assertThat(result).isEqualTo(new UpsertResult(2, 1));
-        assertThat(core.articles().count()).isEqualTo(4);
+        assertThat(DB.core().articles().count()).isEqualTo(4);
     }
 
     @Test
@@ -130,9 +114,9 @@ class ArticleStoreIT {
         long s = source("a");
         NewArticle odd = new NewArticle("k,\"{}", null, null, "Ünïcødé, \"quoted\" {braces} \\ back", "ø",
                 "<p>日本語</p>", null, T0, T0, List.of("a,b", "\"q\"", "{}", "ü"));
-        core.articles().upsert(s, List.of(odd));
+        DB.core().articles().upsert(s, List.of(odd));
 
-        ArticleDetail stored = core.queries().article(onlyId()).orElseThrow();
+        ArticleDetail stored = DB.core().queries().article(onlyId()).orElseThrow();
 
         assertThat(stored.title()).isEqualTo(odd.title());
         assertThat(stored.contentHtml()).isEqualTo("<p>日本語</p>");
@@ -142,19 +126,19 @@ class ArticleStoreIT {
 
     @Test
     void emptyBatchDoesNothing() {
-        assertThat(core.articles().upsert(source("a"), List.of())).isEqualTo(UpsertResult.NONE);
+        assertThat(DB.core().articles().upsert(source("a"), List.of())).isEqualTo(UpsertResult.NONE);
     }
 
     private static long source(String name) {
-        return core.sources().create("https://example.org/" + name + ".xml", name, null).id();
+        return DB.core().sources().create("https://example.org/" + name + ".xml", name, null).id();
     }
 
     private static long onlyId() {
-        return core.jdbi().withHandle(h -> h.createQuery("SELECT id FROM articles").mapTo(Long.class).one());
+        return DB.core().jdbi().withHandle(h -> h.createQuery("SELECT id FROM articles").mapTo(Long.class).one());
     }
 
     private static long rowVersion(String key) {
-        return core.jdbi().withHandle(h -> h.createQuery("SELECT xmin::text::bigint FROM articles WHERE dedupe_key = :k")
+        return DB.core().jdbi().withHandle(h -> h.createQuery("SELECT xmin::text::bigint FROM articles WHERE dedupe_key = :k")
                 .bind("k", key).mapTo(Long.class).one());
     }
 }

@@ -18,76 +18,60 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import newsagg.core.NewsCore;
 import newsagg.core.domain.FetchState;
 import newsagg.core.domain.Source;
-import newsagg.core.testing.PostgresExtension;
-import newsagg.core.testing.TestData;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SourceStoreIT {
 
     @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
-
-    private static NewsCore core;
-
-    @BeforeAll
-    static void open() {
-        core = NewsCore.open(PG.dataSource());
-    }
-
-    @BeforeEach
-    void reset() {
-        TestData.reset(core);
-    }
+    static final CoreExtension DB = new CoreExtension();
 
     @Test
     void createdSourceIsFoundByIdAndFeedUrl() {
-        Source created = core.sources().create("https://example.org/feed.xml", "Example", "https://example.org/");
+        Source created = DB.core().sources().create("https://example.org/feed.xml", "Example", "https://example.org/");
 
         assertThat(created.title()).isEqualTo("Example");
         assertThat(created.fetch()).isEqualTo(new FetchState(null, null, null, created.fetch().nextFetchAt(), 0, null));
-        assertThat(core.sources().find(created.id())).contains(created);
-        assertThat(core.sources().findByFeedUrl("https://example.org/feed.xml")).contains(created);
-        assertThat(core.sources().find(created.id() + 1000)).isEmpty();
-        assertThat(core.sources().findByFeedUrl("https://example.org/other.xml")).isEmpty();
+        assertThat(DB.core().sources().find(created.id())).contains(created);
+        assertThat(DB.core().sources().findByFeedUrl("https://example.org/feed.xml")).contains(created);
+        assertThat(DB.core().sources().find(created.id() + 1000)).isEmpty();
+        assertThat(DB.core().sources().findByFeedUrl("https://example.org/other.xml")).isEmpty();
     }
 
     @Test
     void secondSourceWithTheSameFeedUrlIsRejected() {
-        core.sources().create("https://example.org/feed.xml", "One", null);
+        DB.core().sources().create("https://example.org/feed.xml", "One", null);
 
-        assertThatThrownBy(() -> core.sources().create("https://example.org/feed.xml", "Two", null))
+        assertThatThrownBy(() -> DB.core().sources().create("https://example.org/feed.xml", "Two", null))
                 .isInstanceOf(DuplicateSourceException.class).hasMessageContaining("https://example.org/feed.xml");
-        assertThat(core.sources().list()).extracting(Source::title).containsExactly("One");
+        assertThat(DB.core().sources().list()).extracting(Source::title).containsExactly("One");
     }
 
     @Test
     void listIsOrderedByTitle() {
-        core.sources().create("https://example.org/c.xml", "Charlie", null);
-        core.sources().create("https://example.org/a.xml", "Alpha", null);
-        core.sources().create("https://example.org/b.xml", "Bravo", null);
+        DB.core().sources().create("https://example.org/c.xml", "Charlie", null);
+        DB.core().sources().create("https://example.org/a.xml", "Alpha", null);
+        DB.core().sources().create("https://example.org/b.xml", "Bravo", null);
 
-        assertThat(core.sources().list()).extracting(Source::title).containsExactly("Alpha", "Bravo", "Charlie");
+        assertThat(DB.core().sources().list()).extracting(Source::title).containsExactly("Alpha", "Bravo", "Charlie");
     }
 
     @Test
     void deleteRemovesTheSourceAndItsArticles() {
-        long a = core.sources().create("https://example.org/a.xml", "A", null).id();
-        long b = core.sources().create("https://example.org/b.xml", "B", null).id();
+        long a = DB.core().sources().create("https://example.org/a.xml", "A", null).id();
+        long b = DB.core().sources().create("https://example.org/b.xml", "B", null).id();
         Instant now = Instant.now();
-        core.articles().upsert(a, List.of(article("1", now), article("2", now)));
-        core.articles().upsert(b, List.of(article("1", now)));
+        DB.core().articles().upsert(a, List.of(article("1", now), article("2", now)));
+        DB.core().articles().upsert(b, List.of(article("1", now)));
 
-        assertThat(core.sources().delete(a)).isTrue();
+        assertThat(DB.core().sources().delete(a)).isTrue();
 
-        assertThat(core.sources().find(a)).isEmpty();
-        assertThat(core.articles().count()).isEqualTo(1);
-        assertThat(core.sources().delete(a)).isFalse();
+        assertThat(DB.core().sources().find(a)).isEmpty();
+        assertThat(DB.core().articles().count()).isEqualTo(1);
+        assertThat(DB.core().sources().delete(a)).isFalse();
     }
 
     @Test
@@ -98,13 +82,13 @@ class SourceStoreIT {
         create("future", now.plus(1, ChronoUnit.HOURS));
         long exact = create("exact", now);
 
-        List<Source> claimed = core.sources().claimDue(now, 10, Duration.ofMinutes(5));
+        List<Source> claimed = DB.core().sources().claimDue(now, 10, Duration.ofMinutes(5));
 
         assertThat(claimed).extracting(Source::id).containsExactly(later, late, exact);
         assertThat(claimed).allSatisfy(s ->
                 assertThat(s.fetch().nextFetchAt()).isEqualTo(now.plus(5, ChronoUnit.MINUTES)));
-        assertThat(core.sources().claimDue(now, 10, Duration.ofMinutes(5))).as("leased sources are not due").isEmpty();
-        assertThat(core.sources().claimDue(now.plus(6, ChronoUnit.MINUTES), 10, Duration.ofMinutes(5)))
+        assertThat(DB.core().sources().claimDue(now, 10, Duration.ofMinutes(5))).as("leased sources are not due").isEmpty();
+        assertThat(DB.core().sources().claimDue(now.plus(6, ChronoUnit.MINUTES), 10, Duration.ofMinutes(5)))
                 .as("an expired lease makes them due again").hasSize(3);
     }
 
@@ -115,8 +99,8 @@ class SourceStoreIT {
             create("s" + i, now.minus(i, ChronoUnit.MINUTES));
         }
 
-        assertThat(core.sources().claimDue(now, 2, Duration.ofMinutes(5))).hasSize(2);
-        assertThat(core.sources().claimDue(now, 10, Duration.ofMinutes(5))).hasSize(3);
+        assertThat(DB.core().sources().claimDue(now, 2, Duration.ofMinutes(5))).hasSize(2);
+        assertThat(DB.core().sources().claimDue(now, 10, Duration.ofMinutes(5))).hasSize(3);
     }
 
     @Test
@@ -137,7 +121,7 @@ class SourceStoreIT {
                     List<Long> mine = new ArrayList<>();
                     List<Source> batch;
                     do {
-                        batch = core.sources().claimDue(now, 3, Duration.ofMinutes(10));
+                        batch = DB.core().sources().claimDue(now, 3, Duration.ofMinutes(10));
                         batch.forEach(s -> mine.add(s.id()));
                     } while (!batch.isEmpty());
                     return mine;
@@ -160,21 +144,21 @@ class SourceStoreIT {
     void successResetsErrorsAndFillsInOnlyMissingTitleAndSite() {
         Instant fetched = Instant.parse("2030-01-01T00:00:00Z");
         Instant next = fetched.plus(30, ChronoUnit.MINUTES);
-        Source untitled = core.sources().create("https://example.org/u.xml", null, null);
-        Source titled = core.sources().create("https://example.org/t.xml", "Given name", "https://given.example/");
+        Source untitled = DB.core().sources().create("https://example.org/u.xml", null, null);
+        Source titled = DB.core().sources().create("https://example.org/t.xml", "Given name", "https://given.example/");
         assertThat(untitled.title()).isEqualTo("https://example.org/u.xml");
-        core.sources().recordFailure(untitled.id(), "boom", fetched, next);
+        DB.core().sources().recordFailure(untitled.id(), "boom", fetched, next);
 
-        core.sources().recordSuccess(untitled.id(), "\"etag\"", "Tue, 01 Jan 2030 00:00:00 GMT", fetched, next,
+        DB.core().sources().recordSuccess(untitled.id(), "\"etag\"", "Tue, 01 Jan 2030 00:00:00 GMT", fetched, next,
                 "Feed title", "https://feed.example/");
-        core.sources().recordSuccess(titled.id(), null, null, fetched, next, "Feed title", "https://feed.example/");
+        DB.core().sources().recordSuccess(titled.id(), null, null, fetched, next, "Feed title", "https://feed.example/");
 
-        Source u = core.sources().find(untitled.id()).orElseThrow();
+        Source u = DB.core().sources().find(untitled.id()).orElseThrow();
         assertThat(u.title()).isEqualTo("Feed title");
         assertThat(u.siteUrl()).isEqualTo("https://feed.example/");
         assertThat(u.fetch()).isEqualTo(new FetchState("\"etag\"", "Tue, 01 Jan 2030 00:00:00 GMT", fetched, next, 0,
                 null));
-        Source t = core.sources().find(titled.id()).orElseThrow();
+        Source t = DB.core().sources().find(titled.id()).orElseThrow();
         assertThat(t.title()).isEqualTo("Given name");
         assertThat(t.siteUrl()).isEqualTo("https://given.example/");
     }
@@ -182,12 +166,12 @@ class SourceStoreIT {
     @Test
     void failureIncrementsErrorCountAndTruncatesTheMessage() {
         Instant fetched = Instant.parse("2030-01-01T00:00:00Z");
-        long id = core.sources().create("https://example.org/f.xml", "F", null).id();
+        long id = DB.core().sources().create("https://example.org/f.xml", "F", null).id();
 
-        core.sources().recordFailure(id, "first", fetched, fetched.plusSeconds(60));
-        core.sources().recordFailure(id, "x".repeat(5000) + "\0", fetched, fetched.plusSeconds(120));
+        DB.core().sources().recordFailure(id, "first", fetched, fetched.plusSeconds(60));
+        DB.core().sources().recordFailure(id, "x".repeat(5000) + "\0", fetched, fetched.plusSeconds(120));
 
-        FetchState state = core.sources().find(id).orElseThrow().fetch();
+        FetchState state = DB.core().sources().find(id).orElseThrow().fetch();
         assertThat(state.errorCount()).isEqualTo(2);
         assertThat(state.lastError()).hasSize(SourceStore.ERROR_MAX_CHARS).matches("x+");
         assertThat(state.lastFetchedAt()).isEqualTo(fetched);
@@ -197,19 +181,19 @@ class SourceStoreIT {
     @Test
     void notModifiedKeepsValidatorsAndClearsErrors() {
         Instant fetched = Instant.parse("2030-01-01T00:00:00Z");
-        long id = core.sources().create("https://example.org/n.xml", "N", null).id();
-        core.sources().recordSuccess(id, "e1", "lm1", fetched, fetched.plusSeconds(60), null, null);
-        core.sources().recordFailure(id, "boom", fetched.plusSeconds(60), fetched.plusSeconds(120));
+        long id = DB.core().sources().create("https://example.org/n.xml", "N", null).id();
+        DB.core().sources().recordSuccess(id, "e1", "lm1", fetched, fetched.plusSeconds(60), null, null);
+        DB.core().sources().recordFailure(id, "boom", fetched.plusSeconds(60), fetched.plusSeconds(120));
 
-        core.sources().recordNotModified(id, fetched.plusSeconds(120), fetched.plusSeconds(180));
+        DB.core().sources().recordNotModified(id, fetched.plusSeconds(120), fetched.plusSeconds(180));
 
-        assertThat(core.sources().find(id).orElseThrow().fetch()).isEqualTo(
+        assertThat(DB.core().sources().find(id).orElseThrow().fetch()).isEqualTo(
                 new FetchState("e1", "lm1", fetched.plusSeconds(120), fetched.plusSeconds(180), 0, null));
     }
 
     private static long create(String name, Instant nextFetchAt) {
-        long id = core.sources().create("https://example.org/" + name + ".xml", name, null).id();
-        core.sources().recordNotModified(id, nextFetchAt.minus(1, ChronoUnit.HOURS), nextFetchAt);
+        long id = DB.core().sources().create("https://example.org/" + name + ".xml", name, null).id();
+        DB.core().sources().recordNotModified(id, nextFetchAt.minus(1, ChronoUnit.HOURS), nextFetchAt);
         return id;
     }
 }

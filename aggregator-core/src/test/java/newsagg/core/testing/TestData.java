@@ -3,10 +3,9 @@ package newsagg.core.testing;
 import java.time.Instant;
 import java.util.List;
 
-import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 
-/** Small builders and resets for integration tests of the core. */
+/** Article builders for integration tests of the core. */
 public final class TestData {
 
     private TestData() {
@@ -21,10 +20,5 @@ public final class TestData {
     /** An article with a title derived from its key and an empty summary. */
     public static NewArticle article(String key, Instant publishedAt) {
         return article(key, "Title " + key, "", publishedAt);
-    }
-
-    /** Empties both tables, so that each test starts from nothing. */
-    public static void reset(NewsCore core) {
-        core.jdbi().useHandle(h -> h.execute("TRUNCATE sources, articles RESTART IDENTITY CASCADE"));
     }
 }
