@@ -43,7 +43,24 @@ public final class JdbiNewsQueries implements NewsQueries {
             WHERE true""";
     // One source gets an equality so that the (source_id, published_at DESC, id DESC) index yields rows in order.
     private static final String NEWEST_ONE_SOURCE = " AND a.source_id = :sourceId";
-    private static final String NEWEST_SOME_SOURCES = " AND a.source_id = ANY(:sourceIds)";
+    /*
+     * Several sources: the newest rows of each source from the per-source index, merged. Filtering the global index
+     * by source_id = ANY(:sourceIds) instead reads every newer row of every other source first (35 ms vs 0.9 ms for
+     * three small sources among 250k rows), and reading the per-source index with = ANY must sort all their rows.
+     */
+    private static final String NEWEST_SOME_SOURCES_SELECT = "SELECT " + ITEM_COLUMNS + """
+
+            FROM unnest(CAST(:sourceIds AS bigint[])) AS f(source_id)
+            CROSS JOIN LATERAL (
+                SELECT a.*
+                FROM articles a
+                WHERE a.source_id = f.source_id""";
+    private static final String NEWEST_SOME_SOURCES_MERGE = """
+
+                ORDER BY a.published_at DESC, a.id DESC
+                LIMIT :limit
+            ) a
+            JOIN sources s ON s.id = a.source_id""";
     private static final String NEWEST_SINCE = " AND a.published_at >= :since";
     private static final String NEWEST_UNTIL = " AND a.published_at < :until";
     private static final String NEWEST_AFTER_CURSOR = " AND (a.published_at, a.id) < (:cursorAt, :cursorId)";
@@ -141,11 +158,10 @@ public final class JdbiNewsQueries implements NewsQueries {
         Objects.requireNonNull(filter, "filter");
         checkLimit(limit);
         Cursors.Newest after = cursor == null ? null : Cursors.decodeNewest(cursor);
-        StringBuilder sql = new StringBuilder(NEWEST_SELECT);
-        if (filter.sourceIds().size() == 1) {
+        List<Long> sourceIds = filter.sourceIds().stream().distinct().toList();
+        StringBuilder sql = new StringBuilder(sourceIds.size() > 1 ? NEWEST_SOME_SOURCES_SELECT : NEWEST_SELECT);
+        if (sourceIds.size() == 1) {
             sql.append(NEWEST_ONE_SOURCE);
-        } else if (!filter.sourceIds().isEmpty()) {
-            sql.append(NEWEST_SOME_SOURCES);
         }
         if (filter.since() != null) {
             sql.append(NEWEST_SINCE);
@@ -156,13 +172,16 @@ public final class JdbiNewsQueries implements NewsQueries {
         if (after != null) {
             sql.append(NEWEST_AFTER_CURSOR);
         }
+        if (sourceIds.size() > 1) {
+            sql.append(NEWEST_SOME_SOURCES_MERGE);
+        }
         sql.append(NEWEST_ORDER);
         List<ArticleItem> rows = jdbi.withHandle(h -> {
             Query query = h.createQuery(sql.toString()).bind("limit", limit + 1);
-            if (filter.sourceIds().size() == 1) {
-                query.bind("sourceId", filter.sourceIds().get(0).longValue());
-            } else if (!filter.sourceIds().isEmpty()) {
-                query.bindArray("sourceIds", Long.class, filter.sourceIds());
+            if (sourceIds.size() == 1) {
+                query.bind("sourceId", sourceIds.get(0).longValue());
+            } else if (sourceIds.size() > 1) {
+                query.bindArray("sourceIds", Long.class, sourceIds);
             }
             if (filter.since() != null) {
                 query.bind("since", utc(filter.since()));

@@ -1,0 +1,53 @@
+package newsagg.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import newsagg.core.domain.NewArticle;
+import newsagg.core.domain.Source;
+import newsagg.core.query.ArticleFilter;
+import newsagg.core.query.ArticleItem;
+import newsagg.core.query.Page;
+import newsagg.core.store.DataSources;
+import newsagg.core.testing.PostgresExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The embedding example of the README, verbatim between the markers, so that it cannot rot. */
+class EmbeddingExampleIT {
+
+    @RegisterExtension
+    static final PostgresExtension PG = new PostgresExtension();
+
+    @Test
+    void readmeEmbeddingExampleStoresAndReadsAnArticle() {
+        String jdbcUrl = PG.jdbcUrl();
+        String user = PG.user();
+        String password = PG.password();
+        List<ArticleItem> items;
+        // README example begins
+        try (HikariDataSource ds = DataSources.pooled(jdbcUrl, user, password, 4, "newsagg")) {
+            NewsCore core = NewsCore.open(ds); // migrates the schema, then builds the stores and queries
+
+            Source source = core.sources().create("https://example.org/feed.xml", "Example", null);
+            Instant now = Instant.now();
+            core.articles().upsert(source.id(), List.of(new NewArticle(
+                    "urn:example:1", "urn:example:1", "https://example.org/1", "Hello, newsagg",
+                    "A first article.", "<p>A first article.</p>", "Ann", now, now, List.of("demo"))));
+
+            Page<ArticleItem> page = core.queries().newest(ArticleFilter.ALL, 10, null);
+            page.items().forEach(item -> System.out.println(item.publishedAt() + " " + item.title()));
+            // README example ends
+            items = page.items();
+        }
+
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.title()).isEqualTo("Hello, newsagg");
+            assertThat(item.sourceTitle()).isEqualTo("Example");
+            assertThat(item.categories()).containsExactly("demo");
+        });
+    }
+}
