@@ -8,6 +8,8 @@ import newsagg.core.query.JdbiNewsQueries;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.store.ArticleStore;
 import newsagg.core.store.SourceStore;
+import newsagg.core.timing.SqlTiming;
+import newsagg.core.timing.StageTimer;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -34,8 +36,20 @@ public final class NewsCore {
 
     /** Migrates the schema (Flyway, {@code classpath:db/migration}) and builds the core over {@code dataSource}. */
     public static NewsCore open(DataSource dataSource) {
+        return open(dataSource, StageTimer.NONE);
+    }
+
+    /**
+     * Like {@link #open(DataSource)}, and reports the execution time of every SQL statement to {@code timer} as
+     * {@link StageTimer#DB}, so that a server can attribute database time to the request being served.
+     */
+    public static NewsCore open(DataSource dataSource, StageTimer timer) {
         migrate(dataSource);
-        return new NewsCore(Jdbi.create(dataSource).installPlugin(new PostgresPlugin()));
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        if (timer != StageTimer.NONE) {
+            jdbi.setSqlLogger(new SqlTiming(timer));
+        }
+        return new NewsCore(jdbi);
     }
 
     /** Brings the schema up to date without building anything else; safe to call when it already is. */

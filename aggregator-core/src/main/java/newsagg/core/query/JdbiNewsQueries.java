@@ -102,7 +102,8 @@ public final class JdbiNewsQueries implements NewsQueries {
             )
             SELECT h.rank,\s""" + ITEM_COLUMNS + """
             ,
-                   ts_headline('english', translate(coalesce(nullif(a.summary, ''), a.title), chr(1) || chr(2), ''),
+                   ts_headline('english', translate(CASE WHEN to_tsvector('english', a.summary) @@ q.query
+                                                       THEN a.summary ELSE a.title END, chr(1) || chr(2), ''),
                                q.query, :headlineOptions) AS snippet
             FROM hits h
             JOIN articles a ON a.id = h.id
