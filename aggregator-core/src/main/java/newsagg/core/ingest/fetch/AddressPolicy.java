@@ -70,8 +70,8 @@ final class AddressPolicy {
     private static String refusal(String host, InetAddress address) {
         String kind = Objects.requireNonNullElse(FeedUrls.addressKind(address), "non-public");
         String ip = address.getHostAddress();
-        String where = isLiteral(host) ? ip : host + " resolves to " + ip;
-        return "refused to fetch from a " + kind + " address (" + where + "); private networks are blocked";
+        String what = isLiteral(host) ? ip + " (" + kind : host + " (resolves to " + ip + ", " + kind;
+        return "refused to fetch from " + what + " address); private networks are blocked";
     }
 
     /** Literals are parsed without DNS; anything else goes to the resolver, which an attacker cannot launder. */
