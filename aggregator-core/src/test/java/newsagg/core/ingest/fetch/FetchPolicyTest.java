@@ -48,7 +48,7 @@ class FetchPolicyTest {
             a -> a.equals(TEST_SERVER) || FeedUrls.isPublicAddress(a)));
 
     @AfterEach
-    void stopServer() throws InterruptedException {
+    void stopServer() {
         server.close();
     }
 
