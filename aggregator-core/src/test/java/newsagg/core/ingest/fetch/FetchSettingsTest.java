@@ -1,0 +1,58 @@
+package newsagg.core.ingest.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FetchSettingsTest {
+
+    @Test
+    void defaultsFollowMiniflux() {
+        FetchSettings d = FetchSettings.defaults();
+
+        assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.totalTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.maxBodyBytes()).isEqualTo(15L * 1024 * 1024);
+        assertThat(d.maxRedirects()).isEqualTo(5);
+        assertThat(d.allowPrivateNetworks()).isFalse();
+    }
+
+    @Test
+    void defaultUserAgentNamesTheProjectVersionAndUrl() {
+        assertThat(FetchSettings.defaultUserAgent())
+                .isEqualTo("newsagg/" + FetchSettings.FALLBACK_VERSION + " (+https://github.com/newsagg/newsagg)");
+    }
+
+    @Test
+    void invalidSettingsAreRejectedNamingTheSetting() {
+        FetchSettings d = FetchSettings.defaults();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> d.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+                .withMessageStartingWith("connectTimeout must be positive");
+        assertThatIllegalArgumentException().isThrownBy(() -> d.withTimeouts(Duration.ofSeconds(1),
+                Duration.ofSeconds(-1))).withMessageStartingWith("totalTimeout must be positive");
+        assertThatIllegalArgumentException().isThrownBy(() -> d.withMaxBodyBytes(0))
+                .withMessageStartingWith("maxBodyBytes must be positive");
+        assertThatIllegalArgumentException().isThrownBy(() -> new FetchSettings(Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, -1, false, "ua")).withMessageStartingWith("maxRedirects must be");
+        assertThatIllegalArgumentException().isThrownBy(() -> new FetchSettings(Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, 5, false, "ua\r\nX-Evil: 1"))
+                .withMessageStartingWith("userAgent must be");
+    }
+
+    @Test
+    void fetchedRecordsCopyTheirBodyAndCompareByContent() {
+        byte[] body = {1, 2, 3};
+        FetchResult.Fetched f = new FetchResult.Fetched(URI.create("http://example.com/"), 200, null, body, null, null);
+        body[0] = 9;
+        f.body()[1] = 9;
+
+        assertThat(f.body()).containsExactly(1, 2, 3);
+        assertThat(f).isEqualTo(new FetchResult.Fetched(URI.create("http://example.com/"), 200, null,
+                new byte[] {1, 2, 3}, null, null));
+        assertThat(f.toString()).contains("body=3 bytes");
+    }
+}
