@@ -109,18 +109,16 @@ public final class NewsServer implements AutoCloseable {
         });
         routes.exception(InvalidCursorException.class, (e, ctx) ->
                 problem(ctx, 400, "invalid-parameter", "Invalid parameter", "cursor: " + e.getMessage()));
-        routes.exception(HttpResponseException.class, (e, ctx) ->
-                problem(ctx, e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage()));
+        routes.exception(HttpResponseException.class, (e, ctx) -> frameworkProblem(ctx, e.getStatus()));
         routes.exception(Exception.class, this::unexpected);
         routes.error(404, "*", ctx -> {
             if (ctx.attribute(PROBLEM_WRITTEN) == null) {
-                problem(ctx, 404, "not-found", "Not found", "no route for " + ctx.method() + " " + ctx.path());
+                frameworkProblem(ctx, 404);
             }
         });
         routes.error(405, "*", ctx -> {
             if (ctx.attribute(PROBLEM_WRITTEN) == null) {
-                problem(ctx, 405, "method-not-allowed", "Method not allowed",
-                        ctx.method() + " is not allowed on " + ctx.path());
+                frameworkProblem(ctx, 405);
             }
         });
     }
@@ -157,6 +155,17 @@ public final class NewsServer implements AutoCloseable {
         }
         LOG.error("unhandled error for {} {}", ctx.method(), ctx.path(), e);
         problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
+    }
+
+    /** Problems for what Jetty and Javalin refuse before a handler runs; their own messages are not shown. */
+    private void frameworkProblem(Context ctx, int status) {
+        switch (status) {
+            case 404 -> problem(ctx, 404, "not-found", "Not found", "no route for " + ctx.method() + " " + ctx.path());
+            case 405 -> problem(ctx, 405, "method-not-allowed", "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path());
+            case 413 -> problem(ctx, 413, "payload-too-large", "Payload too large", "the request body is too large");
+            default -> problem(ctx, status, "http-" + status, "Request refused", "the request was refused with status " + status);
+        }
     }
 
     private void problem(Context ctx, int status, String type, String title, String detail) {

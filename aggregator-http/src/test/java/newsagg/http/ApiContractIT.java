@@ -268,7 +268,8 @@ class ApiContractIT {
 
     @Test
     void anUnknownRouteIsA404ProblemAndAWrongMethodA405() {
-        assertProblem(server.get("/api/nothing-here"), 404);
+        assertThat(assertProblem(server.get("/api/nothing-here"), 404).get("detail").asText())
+                .isEqualTo("no route for GET /api/nothing-here");
         HttpResponse<String> post = server.send(HttpRequest.newBuilder(server.uri("/api/articles"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertProblem(post, 405);

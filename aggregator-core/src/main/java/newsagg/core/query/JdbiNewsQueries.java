@@ -23,7 +23,8 @@ import org.jdbi.v3.core.statement.StatementContext;
  *
  * <p>Search uses the {@code english} text-search configuration and ranks with {@code ts_rank_cd} (cover density)
  * over the stored {@code search_vector}, whose title lexemes weigh A and summary lexemes B. Trending terms are
- * English stems (e.g. {@code elect} for "elections"), taken from titles only. See {@code docs/SEARCH.md}.
+ * English stems (e.g. {@code elect} for "elections") from titles, ranked by how much more often they appear in the
+ * window than in the window before it. See {@code docs/SEARCH.md}.
  */
 public final class JdbiNewsQueries implements NewsQueries {
 
@@ -123,19 +124,34 @@ public final class JdbiNewsQueries implements NewsQueries {
     private static final String TRENDING_WINDOW = """
             a.published_at >= now() - make_interval(hours => :hours) AND a.published_at <= now()""";
 
-    // Title lexemes are the ones with weight A in search_vector; a lexeme counts once per article.
+    /*
+     * Rising title terms: each lexeme's article count in the window against the window of the same length just
+     * before it, scored like a Poisson z-score, (now - before) / sqrt(before + 1). Words that are always frequent
+     * ("said", "new") score near zero; a story that broke in the window scores high. Title lexemes are the ones
+     * with weight A in search_vector, and a lexeme counts once per article.
+     */
     private static final String TRENDING_TERMS = """
-            SELECT t.lexeme AS term, count(*) AS articles
-            FROM articles a
-            CROSS JOIN LATERAL unnest(a.search_vector) AS t
-            WHERE\s""" + TRENDING_WINDOW + """
-
-              AND 'A' = ANY(t.weights)
-              AND length(t.lexeme) >= 3
-              AND t.lexeme !~ '^[0-9][0-9.,]*$'
-            GROUP BY t.lexeme
-            ORDER BY articles DESC, t.lexeme
+            WITH counts AS (
+                SELECT t.lexeme AS term,
+                       count(*) FILTER (WHERE a.published_at >= now() - make_interval(hours => :hours)) AS recent,
+                       count(*) FILTER (WHERE a.published_at < now() - make_interval(hours => :hours)) AS before
+                FROM articles a
+                CROSS JOIN LATERAL unnest(a.search_vector) AS t
+                WHERE a.published_at >= now() - make_interval(hours => 2 * :hours)
+                  AND a.published_at <= now()
+                  AND 'A' = ANY(t.weights)
+                  AND length(t.lexeme) >= 3
+                  AND t.lexeme !~ '^[0-9][0-9.,]*$'
+                GROUP BY t.lexeme
+            )
+            SELECT term, recent AS articles
+            FROM counts
+            WHERE recent >= :minArticles AND recent > before
+            ORDER BY (recent - before) / sqrt(before + 1.0) DESC, recent DESC, term
             LIMIT :limit""";
+
+    /** A term must appear in at least this many articles of the window to trend. */
+    static final int TRENDING_MIN_ARTICLES = 2;
 
     private static final String TRENDING_SOURCES = """
             SELECT a.source_id, s.title, count(*) AS articles
@@ -278,6 +294,7 @@ public final class JdbiNewsQueries implements NewsQueries {
 
     private static List<Trending.TermCount> terms(Handle h, int hours, int limit) {
         return h.createQuery(TRENDING_TERMS)
+                .bind("minArticles", TRENDING_MIN_ARTICLES)
                 .bind("hours", hours)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Trending.TermCount(rs.getString("term"), rs.getLong("articles")))

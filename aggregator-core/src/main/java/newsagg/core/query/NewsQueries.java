@@ -25,6 +25,9 @@ public interface NewsQueries {
      */
     Page<SearchHit> search(String query, int limit, String cursor);
 
-    /** The top terms and the top sources among articles published in the last {@code hours} hours. */
+    /**
+     * The rising terms (used more in the last {@code hours} hours than in the {@code hours} before) and the most
+     * active sources among articles published in the last {@code hours} hours.
+     */
     Trending trending(int hours, int limit);
 }

@@ -71,18 +71,43 @@ class ReadQueriesIT {
                 article("old", "Earthquake earthquake", "", now.minus(30, ChronoUnit.HOURS))));
         DB.core().articles().upsert(b, List.of(
                 article("b1", "Spain wins the cup", "", now.minus(4, ChronoUnit.HOURS)),
+                article("b2", "The cup final", "", now.minus(5, ChronoUnit.HOURS)),
                 article("old1", "Earthquake strikes", "", now.minus(25, ChronoUnit.HOURS)),
                 article("old2", "Earthquake aftermath", "", now.minus(26, ChronoUnit.HOURS))));
 
         Trending trending = DB.core().queries().trending(24, 3);
 
         assertThat(trending.windowHours()).isEqualTo(24);
-        // "elect" (3 articles: stems of election/elections), "spain" (3), then alphabetically among the 1-counts.
+        // "elect" (3 articles: stems of election/elections) and "spain" (3) rise from nothing, then "cup" (2);
+        // "earthquak" is only in the previous window, and single-article terms do not trend.
         assertThat(trending.terms()).containsExactly(
                 new Trending.TermCount("elect", 3), new Trending.TermCount("spain", 3),
-                new Trending.TermCount("cup", 1));
+                new Trending.TermCount("cup", 2));
         assertThat(trending.sources()).containsExactly(
-                new Trending.SourceCount(a, "Alpha", 3), new Trending.SourceCount(b, "Bravo", 1));
+                new Trending.SourceCount(a, "Alpha", 3), new Trending.SourceCount(b, "Bravo", 2));
+    }
+
+    @Test
+    void aBreakingTermOutranksOnesThatWereAlmostAsCommonBefore() {
+        Instant now = Instant.now();
+        long a = DB.core().sources().create("https://example.org/a.xml", "Alpha", null).id();
+        List<NewArticle> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(article("before" + i, "Officials said less", "", now.minus(90 + i, ChronoUnit.MINUTES)));
+        }
+        for (int i = 0; i < 22; i++) {
+            batch.add(article("now" + i, "Officials said more", "", now.minus(10 + i, ChronoUnit.MINUTES)));
+        }
+        for (int i = 0; i < 4; i++) {
+            batch.add(article("storm" + i, "Hurricane delphine", "", now.minus(20 + i, ChronoUnit.MINUTES)));
+        }
+        DB.core().articles().upsert(a, batch);
+
+        List<Trending.TermCount> terms = DB.core().queries().trending(1, 10).terms();
+
+        // delphin and hurrican rise from 0 to 4 (score 4); offici and said from 20 to 22 (score 0.44).
+        assertThat(terms).extracting(Trending.TermCount::term).containsExactly("delphin", "hurrican", "offici", "said");
+        assertThat(terms.get(3)).isEqualTo(new Trending.TermCount("said", 22));
     }
 
     @Test
