@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,10 +23,25 @@ import java.util.Map;
  * @param metricsToken     {@code METRICS_TOKEN}: when set, the bearer token for {@code /metrics} and {@code /debug/timings}
  * @param timingEnabled    {@code TIMING_ENABLED} (default true): per-request timing; off only to measure its cost
  * @param virtualThreads   {@code HTTP_THREADS}: {@code platform} (default) or {@code virtual} (needs Java 21+)
+ * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
                      int databasePoolSize, URI redisUrl, boolean cacheEnabled, String adminToken,
-                     String metricsToken, boolean timingEnabled, boolean virtualThreads) {
+                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds) {
+
+    /**
+     * How the server ingests feeds.
+     *
+     * @param pollEnabled          {@code FEEDS_POLL_ENABLED} (default true): run the background poller
+     * @param pollInterval         {@code FEEDS_POLL_INTERVAL} (default 15m): how often each feed is fetched
+     * @param workers              {@code FEEDS_WORKERS} (default 4): feeds fetched at once
+     * @param allowPrivateNetworks {@code FEEDS_ALLOW_PRIVATE_NETWORKS} (default false): allow feeds on private,
+     *                             loopback and link-local addresses
+     * @param defaultSources       {@code DEFAULT_SOURCES} (default false): import the bundled feeds on first start
+     */
+    public record Feeds(boolean pollEnabled, Duration pollInterval, int workers, boolean allowPrivateNetworks,
+                        boolean defaultSources) {
+    }
 
     static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://localhost:5432/newsagg";
     static final String DEFAULT_DATABASE_USER = "postgres";
@@ -44,8 +60,14 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         String metricsToken = secret(env, "METRICS_TOKEN");
         boolean timingEnabled = booleanValue(env, "TIMING_ENABLED", true);
         boolean virtualThreads = threadModel(env);
+        Feeds feeds = new Feeds(
+                booleanValue(env, "FEEDS_POLL_ENABLED", true),
+                durationValue(env, "FEEDS_POLL_INTERVAL", Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(1)),
+                intValue(env, "FEEDS_WORKERS", 4, 1, 64),
+                booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
+                booleanValue(env, "DEFAULT_SOURCES", false));
         return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, adminToken,
-                metricsToken, timingEnabled, virtualThreads);
+                metricsToken, timingEnabled, virtualThreads, feeds);
     }
 
     /** One line for the start-up log, with secrets masked. */
@@ -60,7 +82,12 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " admin_token=" + mask(adminToken)
                 + " metrics_token=" + mask(metricsToken)
                 + " timing_enabled=" + timingEnabled
-                + " http_threads=" + (virtualThreads ? "virtual" : "platform");
+                + " http_threads=" + (virtualThreads ? "virtual" : "platform")
+                + " feeds_poll_enabled=" + feeds.pollEnabled()
+                + " feeds_poll_interval=" + feeds.pollInterval()
+                + " feeds_workers=" + feeds.workers()
+                + " feeds_allow_private_networks=" + feeds.allowPrivateNetworks()
+                + " default_sources=" + feeds.defaultSources();
     }
 
     /** Never prints secrets, so that a record logged by accident leaks nothing. */
@@ -163,6 +190,35 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be an integer between " + min + " and " + max + ", was '" + raw + "'");
         }
+    }
+
+    /** A duration such as {@code 90s}, {@code 15m}, {@code 2h}, or ISO-8601 {@code PT15M}. */
+    private static Duration durationValue(Map<String, String> env, String name, Duration defaultValue, Duration min, Duration max) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        String value = raw.strip().toLowerCase(Locale.ROOT);
+        Duration duration;
+        try {
+            if (value.startsWith("pt") || value.startsWith("p")) {
+                duration = Duration.parse(value.toUpperCase(Locale.ROOT));
+            } else {
+                long amount = Long.parseLong(value.substring(0, value.length() - 1));
+                duration = switch (value.charAt(value.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    default -> throw new NumberFormatException();
+                };
+            }
+        } catch (RuntimeException e) {
+            throw new ConfigException(name + " must be a duration such as 90s, 15m or 2h, was '" + raw + "'");
+        }
+        if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+            throw new ConfigException(name + " must be between " + min + " and " + max + ", was " + duration);
+        }
+        return duration;
     }
 
     private static boolean booleanValue(Map<String, String> env, String name, boolean defaultValue) {

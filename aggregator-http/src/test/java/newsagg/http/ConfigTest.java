@@ -23,6 +23,14 @@ class ConfigTest {
         assertThat(config.redisUrl()).hasToString("redis://localhost:6379");
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.adminToken()).isNull();
+        assertThat(config.feeds()).isEqualTo(new Config.Feeds(true, java.time.Duration.ofMinutes(15), 4, false, false));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"90s,90", "15m,900", "2h,7200", "PT30M,1800"})
+    void pollIntervalsReadAsDurations(String value, long seconds) {
+        assertThat(Config.fromEnvironment(Map.of("FEEDS_POLL_INTERVAL", value)).feeds().pollInterval())
+                .hasSeconds(seconds);
     }
 
     @Test
@@ -58,6 +66,13 @@ class ConfigTest {
             "REDIS_URL|http://localhost:6379|REDIS_URL",
             "CACHE_ENABLED|maybe|CACHE_ENABLED",
             "ADMIN_TOKEN|short|ADMIN_TOKEN",
+            "HTTP_THREADS|green|HTTP_THREADS",
+            "FEEDS_POLL_INTERVAL|soon|FEEDS_POLL_INTERVAL",
+            "FEEDS_POLL_INTERVAL|1s|FEEDS_POLL_INTERVAL",
+            "FEEDS_POLL_INTERVAL|30d|FEEDS_POLL_INTERVAL",
+            "FEEDS_WORKERS|0|FEEDS_WORKERS",
+            "FEEDS_ALLOW_PRIVATE_NETWORKS|sometimes|FEEDS_ALLOW_PRIVATE_NETWORKS",
+            "DEFAULT_SOURCES|2|DEFAULT_SOURCES",
     })
     void anInvalidValueIsRefusedWithAMessageNamingTheVariable(String name, String value, String named) {
         assertThatThrownBy(() -> Config.fromEnvironment(Map.of(name, value)))
