@@ -334,7 +334,8 @@ jq -s --arg run_label "$LABEL" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg
    data: {sources: $sources, article_ids: $ids, deep_page: $deep_page, deep_cursors: $cursors,
           search_words: $words, search_words_from: $words_from},
    mix_weights: $mix_weights,
-   endpoints: from_entries}' "$WORK/results.jsonl" >"$RESULT"
+   endpoints: from_entries}' "$WORK/results.jsonl" >"$WORK/result.json"
+mv "$WORK/result.json" "$RESULT"
 
 log "wrote $RESULT"
 echo "$RESULT"
