@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 record LoadResult(String label, Map<String, Stats> endpoints) {
 
     LoadResult {
-        endpoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+        endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
     }
 
     /** One endpoint's throughput, latency percentiles in milliseconds and error count. */

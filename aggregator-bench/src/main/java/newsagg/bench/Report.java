@@ -31,10 +31,6 @@ final class Report {
         this.endpoints = List.copyOf(names);
     }
 
-    List<String> endpoints() {
-        return endpoints;
-    }
-
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("A: ").append(a.label()).append("  \nB: ").append(b.label()).append("\n\n");
