@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -65,8 +66,8 @@ public final class Opml {
         StringBuilder title = null;
         String headTitle = null;
         int outlines = 0;
-        // One element per open outline: its name when it is a category, null when it is a feed.
-        Deque<String> open = new ArrayDeque<>();
+        // One element per open outline: its name ("" when unnamed) when it is a category, empty when it is a feed.
+        Deque<Optional<String>> open = new ArrayDeque<>();
         List<OpmlDocument.Feed> feeds = new ArrayList<>();
         while (r.hasNext()) {
             int event = r.next();
@@ -121,7 +122,8 @@ public final class Opml {
     }
 
     /** Reads one outline, adds it to {@code feeds} when it is a feed, and returns what to push for it. */
-    private static String outline(XMLStreamReader r, Deque<String> open, List<OpmlDocument.Feed> feeds) {
+    private static Optional<String> outline(XMLStreamReader r, Deque<Optional<String>> open,
+                                            List<OpmlDocument.Feed> feeds) {
         String xmlUrl = null;
         String title = null;
         String text = null;
@@ -139,16 +141,16 @@ public final class Opml {
         }
         String name = title != null ? title : text;
         if (xmlUrl == null) {
-            return name == null ? "" : name;
+            return Optional.of(name == null ? "" : name);
         }
         feeds.add(new OpmlDocument.Feed(xmlUrl, name, htmlUrl, category(open)));
-        return null;
+        return Optional.empty();
     }
 
-    private static String category(Deque<String> open) {
-        for (String name : open) {
-            if (name != null) {
-                return name.isEmpty() ? null : name;
+    private static String category(Deque<Optional<String>> open) {
+        for (Optional<String> name : open) {
+            if (name.isPresent()) {
+                return name.get().isEmpty() ? null : name.get();
             }
         }
         return null;
