@@ -121,7 +121,7 @@ public final class FeedPoller implements AutoCloseable {
             return;
         }
         started = true;
-        scheduler.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::tick, 0, settings.tick().toNanos(), TimeUnit.NANOSECONDS);
         LOG.info("feed poller started: {} workers, tick {}, lease {}", settings.workers(), settings.tick(),
                 settings.lease());
     }
