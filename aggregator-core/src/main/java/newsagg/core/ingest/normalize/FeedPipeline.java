@@ -25,6 +25,17 @@ public final class FeedPipeline {
      */
     public List<NewArticle> parseAndNormalize(byte[] body, String contentType, URI feedUrl, Instant fetchedAt)
             throws FeedParseException {
-        return normalizer.normalize(parser.parse(body, contentType), feedUrl, fetchedAt);
+        return parseFeed(body, contentType, feedUrl, fetchedAt).articles();
+    }
+
+    /**
+     * Like {@link #parseAndNormalize}, and also returns what the feed says about itself (title, site link), which
+     * ingestion uses to name a source that was added by URL alone.
+     *
+     * @throws FeedParseException when the body is not a readable feed
+     */
+    public NormalizedFeed parseFeed(byte[] body, String contentType, URI feedUrl, Instant fetchedAt)
+            throws FeedParseException {
+        return normalizer.normalizeFeed(parser.parse(body, contentType), feedUrl, fetchedAt);
     }
 }

@@ -49,6 +49,14 @@ public final class Normalizer {
      * @return articles in feed order, one per dedupe key
      */
     public List<NewArticle> normalize(ParsedFeed feed, URI feedUrl, Instant fetchedAt) {
+        return normalizeFeed(feed, feedUrl, fetchedAt).articles();
+    }
+
+    /**
+     * Normalizes every entry of a feed, as {@link #normalize}, and the feed's own title (plain text) and site link
+     * (resolved against the feed URL, http(s) only).
+     */
+    public NormalizedFeed normalizeFeed(ParsedFeed feed, URI feedUrl, Instant fetchedAt) {
         Objects.requireNonNull(feedUrl, "feedUrl");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         URI site = Urls.resolveHttp(feedUrl, feed.siteUrl());
@@ -57,7 +65,8 @@ public final class Normalizer {
             NewArticle article = normalize(entry, feedUrl, site, fetchedAt);
             byKey.putIfAbsent(article.dedupeKey(), article);
         }
-        return List.copyOf(byKey.values());
+        return new NormalizedFeed(plainTitle(feed.title()), site == null ? null : site.toString(),
+                List.copyOf(byKey.values()));
     }
 
     private NewArticle normalize(RawEntry e, URI feedUrl, URI site, Instant fetchedAt) {
@@ -81,15 +90,21 @@ public final class Normalizer {
 
     /** The title as plain text; when empty, the start of the summary; else "(untitled)". */
     static String title(String raw, String summary) {
-        String t = raw == null ? "" : Text.collapse(raw.indexOf('<') >= 0 || raw.indexOf('&') >= 0
-                ? Jsoup.parseBodyFragment(raw).text() : raw);
-        if (!t.isEmpty()) {
-            return Text.truncate(t, MAX_TITLE_CHARS);
+        String t = plainTitle(raw);
+        if (t != null) {
+            return t;
         }
         if (!summary.isEmpty()) {
             return Text.truncate(summary, DERIVED_TITLE_CHARS);
         }
         return UNTITLED;
+    }
+
+    /** A title as plain text, at most {@value #MAX_TITLE_CHARS} characters; null when it is absent or blank. */
+    static String plainTitle(String raw) {
+        String t = raw == null ? "" : Text.collapse(raw.indexOf('<') >= 0 || raw.indexOf('&') >= 0
+                ? Jsoup.parseBodyFragment(raw).text() : raw);
+        return t.isEmpty() ? null : Text.truncate(t, MAX_TITLE_CHARS);
     }
 
     /** The publication time: parsed text, else the library's parse, else the fetch time; never after fetch. */

@@ -20,9 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** A JDK HttpServer on 127.0.0.1 and an ephemeral port that records every request; close() stops all its threads. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-    record Request(String path, Headers headers) {
+    public record Request(String path, Headers headers) {
     }
 
     private final HttpServer server;
@@ -31,7 +31,7 @@ final class TestServer implements AutoCloseable {
     private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    TestServer() {
+    public TestServer() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -50,28 +50,28 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
-    TestServer on(String path, HttpHandler handler) {
+    public TestServer on(String path, HttpHandler handler) {
         handlers.put(path, handler);
         return this;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    ScheduledExecutorService scheduler() {
+    public ScheduledExecutorService scheduler() {
         return scheduler;
     }
 
-    static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+    public static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
             throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         boolean noBody = status == 304 || status == 204 || body.length == 0;
@@ -84,7 +84,7 @@ final class TestServer implements AutoCloseable {
         exchange.close();
     }
 
-    static HttpHandler redirect(int status, String location) {
+    public static HttpHandler redirect(int status, String location) {
         return exchange -> respond(exchange, status, Map.of("Location", location), new byte[0]);
     }
 

@@ -13,20 +13,29 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** The shared real-world feed corpus ({@code shared/feeds}), read the way the fetcher would hand it over. */
-final class RealWorldFeeds {
+public final class RealWorldFeeds {
     /** One MANIFEST.tsv row; {@code items} is -1 for files that are not well-formed feeds. */
-    record Entry(String file, String format, int items, String firstTitle, String note) {
-        boolean gzipped() {
+    public record Entry(String file, String format, int items, String firstTitle, String note) {
+        public boolean gzipped() {
             return note.contains("gzip body");
         }
 
-        boolean wellFormedFeed() {
+        public boolean wellFormedFeed() {
             return items >= 0;
         }
 
-        byte[] body() {
+        /** The file's bytes as stored (still gzipped for the gzip entries). */
+        public byte[] rawBody() {
             try {
-                byte[] raw = Files.readAllBytes(root().resolve("real-world").resolve(file));
+                return Files.readAllBytes(root().resolve("real-world").resolve(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public byte[] body() {
+            try {
+                byte[] raw = rawBody();
                 if (!gzipped()) {
                     return raw;
                 }
@@ -42,7 +51,7 @@ final class RealWorldFeeds {
     private RealWorldFeeds() {
     }
 
-    static Path root() {
+    public static Path root() {
         for (Path candidate : List.of(Path.of("..", "..", "shared", "feeds"), Path.of("..", "shared", "feeds"))) {
             if (Files.isRegularFile(candidate.resolve("MANIFEST.tsv"))) {
                 return candidate;
@@ -52,7 +61,7 @@ final class RealWorldFeeds {
     }
 
     /** The manifest rows; skips the calling test when the corpus is not present. */
-    static List<Entry> manifest() {
+    public static List<Entry> manifest() {
         Path root = root();
         assumeTrue(root != null, "shared/feeds corpus not found at ../../shared/feeds or ../shared/feeds: skipping");
         try {
@@ -72,7 +81,7 @@ final class RealWorldFeeds {
         }
     }
 
-    static Entry get(String file) {
+    public static Entry get(String file) {
         return manifest().stream().filter(e -> e.file().equals(file)).findFirst()
                 .orElseThrow(() -> new AssertionError(file + " is not in MANIFEST.tsv"));
     }

@@ -1,0 +1,172 @@
+package newsagg.core.ingest;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import newsagg.core.domain.NewArticle;
+import newsagg.core.domain.Source;
+import newsagg.core.ingest.fetch.Backoff;
+import newsagg.core.ingest.fetch.FeedFetcher;
+import newsagg.core.ingest.fetch.FetchResult;
+import newsagg.core.ingest.normalize.FeedPipeline;
+import newsagg.core.ingest.normalize.NormalizedFeed;
+import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.store.ArticleStore;
+import newsagg.core.store.SourceStore;
+import newsagg.core.store.UpsertResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes one source: a conditional GET with the source's validators, then parse, normalize, upsert and record the
+ * outcome on the source. A successful fetch (200 or 304) schedules the next one a poll interval later; a failure (a
+ * network or HTTP error, a body that is not a feed, or anything unexpected) is recorded as the source's last error and
+ * backs off exponentially, honouring {@code Retry-After} (see {@link Backoff}). Nothing is stored from a feed that
+ * failed to parse. A feed with more than {@value #MAX_ARTICLES_PER_FETCH} articles is cut to its newest
+ * {@value #MAX_ARTICLES_PER_FETCH} by publication time, so one huge feed cannot flood the store in one fetch.
+ * {@link #refresh} never throws for a problem with one feed, so a poller can call it in a loop. Thread-safe.
+ */
+public final class FeedIngester {
+
+    /** The most articles stored from one fetch of one feed; the newest are kept. */
+    public static final int MAX_ARTICLES_PER_FETCH = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeedIngester.class);
+
+    private final SourceStore sources;
+    private final ArticleStore articles;
+    private final FeedFetcher fetcher;
+    private final ChangeListener listener;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final FeedPipeline pipeline = new FeedPipeline();
+
+    /**
+     * @param sources      where fetch outcomes are recorded
+     * @param articles     where articles are upserted
+     * @param fetcher      the HTTP fetcher, whose settings decide the network policy
+     * @param listener     told about stored changes; {@link ChangeListener#NONE} for nobody
+     * @param clock        the fetch time and the base of the next fetch time
+     * @param pollInterval the time between two fetches of a healthy source; positive
+     */
+    public FeedIngester(SourceStore sources, ArticleStore articles, FeedFetcher fetcher, ChangeListener listener,
+                        Clock clock, Duration pollInterval) {
+        this.sources = Objects.requireNonNull(sources, "sources");
+        this.articles = Objects.requireNonNull(articles, "articles");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+        }
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Fetches the source's feed and stores what changed. Never throws for a problem with the feed, the network or the
+     * database: every failure is recorded on the source (when the database lets it) and returned as
+     * {@link RefreshResult.Status#ERROR}.
+     */
+    public RefreshResult refresh(Source source) {
+        Objects.requireNonNull(source, "source");
+        try {
+            return refreshOrThrow(source);
+        } catch (RuntimeException e) {
+            LOG.warn("refresh of source {} ({}) failed unexpectedly: {}", source.id(), source.feedUrl(), e.toString());
+            LOG.debug("stack trace of the failed refresh of source {}", source.id(), e);
+            return fail(source, "unexpected error while refreshing (" + e.getClass().getSimpleName()
+                    + "); see the server log", null, clock.instant());
+        }
+    }
+
+    /** The poll interval this ingester schedules healthy sources with. */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    SourceStore sources() {
+        return sources;
+    }
+
+    private RefreshResult refreshOrThrow(Source source) {
+        URI url;
+        try {
+            url = URI.create(source.feedUrl());
+        } catch (IllegalArgumentException e) {
+            return fail(source, "feed URL is not valid", null, clock.instant());
+        }
+        FetchResult fetched = fetcher.fetch(url, source.fetch().etag(), source.fetch().lastModified());
+        Instant now = clock.instant();
+        if (fetched instanceof FetchResult.Failed && Thread.currentThread().isInterrupted()) {
+            // Shutting down: not the feed's fault, so no error is counted; the claim's lease makes it due again.
+            return RefreshResult.error("fetch interrupted by shutdown");
+        }
+        if (fetched instanceof FetchResult.Fetched f) {
+            return store(source, f, now);
+        }
+        if (fetched instanceof FetchResult.NotModified) {
+            sources.recordNotModified(source.id(), now, now.plus(pollInterval));
+            LOG.debug("source {} not modified", source.id());
+            return RefreshResult.notModified();
+        }
+        FetchResult.Failed failed = (FetchResult.Failed) fetched;
+        return fail(source, failed.message(), failed.retryAfter(), now);
+    }
+
+    private RefreshResult store(Source source, FetchResult.Fetched f, Instant now) {
+        NormalizedFeed feed;
+        try {
+            feed = pipeline.parseFeed(f.body(), f.contentType(), f.finalUrl(), now);
+        } catch (FeedParseException e) {
+            return fail(source, e.getMessage(), null, now);
+        }
+        UpsertResult stored = articles.upsert(source.id(), newest(feed.articles(), MAX_ARTICLES_PER_FETCH));
+        sources.recordSuccess(source.id(), f.etag(), f.lastModified(), now, now.plus(pollInterval), feed.title(),
+                feed.siteUrl());
+        LOG.debug("source {} refreshed: {} inserted, {} updated", source.id(), stored.inserted(), stored.updated());
+        if (stored.inserted() > 0 || stored.updated() > 0) {
+            try {
+                listener.articlesChanged(source.id(), stored.inserted(), stored.updated());
+            } catch (RuntimeException e) {
+                LOG.warn("change listener failed for source {}: {}", source.id(), e.toString());
+            }
+        }
+        return RefreshResult.ok(stored.inserted(), stored.updated());
+    }
+
+    private RefreshResult fail(Source source, String message, Duration retryAfter, Instant now) {
+        Instant next = Backoff.nextFetch(now, source.fetch().errorCount() + 1, pollInterval, retryAfter);
+        try {
+            sources.recordFailure(source.id(), message, now, next);
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the failure of source {}: {}", source.id(), e.toString());
+        }
+        LOG.debug("source {} failed: {}", source.id(), message);
+        return RefreshResult.error(message);
+    }
+
+    /** The newest {@code max} articles by publication time (feed order breaks ties), kept in feed order. */
+    static List<NewArticle> newest(List<NewArticle> all, int max) {
+        if (all.size() <= max) {
+            return all;
+        }
+        List<NewArticle> byAge = new ArrayList<>(all);
+        byAge.sort(Comparator.comparing(NewArticle::publishedAt).reversed());
+        Set<NewArticle> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        keep.addAll(byAge.subList(0, max));
+        return all.stream().filter(keep::contains).toList();
+    }
+}
