@@ -32,6 +32,17 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, "disabled", "Forbidden", detail);
     }
 
+    /** A 409: the request conflicts with what exists, e.g. a feed URL that is already a source. */
+    public static ApiException conflict(String detail) {
+        return new ApiException(409, "conflict", "Conflict", detail);
+    }
+
+    /** A 415 that says which content types the endpoint takes. */
+    public static ApiException unsupportedMediaType(String accepted) {
+        return new ApiException(415, "unsupported-media-type", "Unsupported media type",
+                "the body must be " + accepted);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(404, "not-found", "Not found", detail);
     }

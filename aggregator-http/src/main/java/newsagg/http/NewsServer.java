@@ -1,5 +1,6 @@
 package newsagg.http;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,6 +12,13 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import newsagg.cache.RedisEndpoint;
 import newsagg.core.NewsCore;
+import newsagg.core.ingest.ChangeListener;
+import newsagg.core.ingest.DefaultSources;
+import newsagg.core.ingest.FeedIngester;
+import newsagg.core.ingest.FeedPoller;
+import newsagg.core.ingest.OpmlImportResult;
+import newsagg.core.ingest.fetch.FeedFetcher;
+import newsagg.core.ingest.fetch.FetchSettings;
 import newsagg.core.query.InvalidCursorException;
 import newsagg.core.timing.StageTimer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -38,6 +46,8 @@ public final class NewsServer implements AutoCloseable {
     private final RequestTiming timing;
     private final BearerToken metricsToken;
     private final ReadHandlers reads;
+    private final AdminHandlers admin;
+    private final FeedPoller poller;
     private final Javalin app;
 
     private NewsServer(Config config, HikariDataSource dataSource) {
@@ -48,7 +58,20 @@ public final class NewsServer implements AutoCloseable {
         this.metricsToken = config.metricsToken() == null ? null : new BearerToken(config.metricsToken());
         this.health = new Health(dataSource, config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
+        Config.Feeds feeds = config.feeds();
+        FeedFetcher fetcher = new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(feeds.allowPrivateNetworks()));
+        FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, ChangeListener.NONE,
+                Clock.systemUTC(), feeds.pollInterval());
+        this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         this.reads = new ReadHandlers(core.queries(), json);
+        this.admin = new AdminHandlers(config.adminToken() == null ? null : new BearerToken(config.adminToken()),
+                core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json);
+        if (feeds.defaultSources()) {
+            OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
+            if (imported.added() > 0) {
+                LOG.info("imported {} default sources", imported.added());
+            }
+        }
         this.app = Javalin.create(this::configure);
     }
 
@@ -58,6 +81,9 @@ public final class NewsServer implements AutoCloseable {
         try {
             NewsServer server = new NewsServer(config, dataSource);
             server.app.start(config.port());
+            if (config.feeds().pollEnabled()) {
+                server.poller.start();
+            }
             LOG.info("newsagg listening on port {}", server.port());
             return server;
         } catch (RuntimeException e) {
@@ -92,11 +118,18 @@ public final class NewsServer implements AutoCloseable {
         routes.get("/api/articles", reads::articles);
         routes.get("/api/articles/{id}", reads::article);
         routes.get("/api/sources", reads::sources);
+        routes.get("/api/sources/{id}", reads::source);
         routes.get("/api/search", reads::search);
         routes.get("/api/trending", reads::trending);
 
         routes.get("/health/live", ctx -> ctx.contentType("application/json").result(json.bytes(Map.of("status", "up"))));
         routes.get("/health/ready", this::ready);
+
+        routes.post("/api/sources", admin::createSource);
+        routes.delete("/api/sources/{id}", admin::deleteSource);
+        routes.post("/api/sources/{id}/refresh", admin::refresh);
+        routes.post("/api/opml", admin::importOpml);
+        routes.get("/api/opml", admin::exportOpml);
 
         routes.get("/metrics", this::metrics);
         routes.get("/debug/timings", this::timings);
@@ -179,6 +212,7 @@ public final class NewsServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        poller.close();
         health.close();
         dataSource.close();
         LOG.info("newsagg stopped");

@@ -49,6 +49,11 @@ final class ReadHandlers {
         write(ctx, new Items<>(queries.sources()));
     }
 
+    void source(Context ctx) {
+        long id = Params.id("id", ctx.pathParam("id"));
+        write(ctx, queries.source(id).orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+    }
+
     void search(Context ctx) {
         Params params = new Params(ctx.queryParamMap());
         String q = params.text("q", MAX_QUERY_CHARS);

@@ -85,6 +85,12 @@ public final class JdbiNewsQueries implements NewsQueries {
                    ON c.source_id = s.id
             ORDER BY s.title, s.id""";
 
+    private static final String SOURCE = """
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
+                   (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
+            FROM sources s
+            WHERE s.id = :id""";
+
     /*
      * hits finds the page by rank alone (plus one row to tell whether there is a next page); only those rows then get
      * the comparatively expensive ts_headline. Highlights are marked with the control characters U+0001 and U+0002,
@@ -231,11 +237,18 @@ public final class JdbiNewsQueries implements NewsQueries {
 
     @Override
     public List<SourceSummary> sources() {
-        return jdbi.withHandle(h -> h.createQuery(SOURCES)
-                .map((rs, ctx) -> new SourceSummary(rs.getLong("id"), rs.getString("title"),
-                        rs.getString("feed_url"), rs.getString("site_url"), rs.getLong("article_count"),
-                        instant(rs, "last_fetched_at"), rs.getString("last_error")))
-                .list());
+        return jdbi.withHandle(h -> h.createQuery(SOURCES).map(JdbiNewsQueries::sourceSummary).list());
+    }
+
+    @Override
+    public Optional<SourceSummary> source(long id) {
+        return jdbi.withHandle(h -> h.createQuery(SOURCE).bind("id", id).map(JdbiNewsQueries::sourceSummary).findOne());
+    }
+
+    private static SourceSummary sourceSummary(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new SourceSummary(rs.getLong("id"), rs.getString("title"), rs.getString("feed_url"),
+                rs.getString("site_url"), rs.getLong("article_count"), instant(rs, "last_fetched_at"),
+                rs.getString("last_error"));
     }
 
     /**

@@ -19,6 +19,9 @@ public interface NewsQueries {
     /** Every source with its article count, ordered by title. */
     List<SourceSummary> sources();
 
+    /** One source with its article count. */
+    Optional<SourceSummary> source(long id);
+
     /**
      * Ranked full-text search in PostgreSQL websearch syntax ({@code "exact phrase"}, {@code -word},
      * {@code or}); best match first, with a highlighted snippet.

@@ -57,6 +57,9 @@ class ReadQueriesIT {
         assertThat(sources.get(0).lastFetchedAt()).isEqualTo(now);
         assertThat(sources.get(2).siteUrl()).isEqualTo("https://z.example");
         assertThat(sources.get(2).feedUrl()).isEqualTo("https://example.org/z.xml");
+        assertThat(DB.core().queries().source(zulu)).contains(sources.get(2));
+        assertThat(DB.core().queries().source(empty)).contains(sources.get(1));
+        assertThat(DB.core().queries().source(987_654_321L)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,178 @@
+package newsagg.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import newsagg.core.domain.Source;
+import newsagg.core.ingest.FeedIngester;
+import newsagg.core.ingest.Opml;
+import newsagg.core.ingest.OpmlException;
+import newsagg.core.ingest.OpmlImporter;
+import newsagg.core.ingest.RefreshResult;
+import newsagg.core.ingest.fetch.FeedUrls;
+import newsagg.core.query.NewsQueries;
+import newsagg.core.store.DuplicateSourceException;
+import newsagg.core.store.SourceStore;
+
+/**
+ * The admin endpoints: add, delete and refresh sources, and OPML import and export. Every one of them first
+ * checks the admin bearer token (in constant time); with no {@code ADMIN_TOKEN} configured they answer 403 and
+ * say how to enable them. Only then is the request body looked at.
+ */
+final class AdminHandlers {
+
+    static final int MAX_TITLE_CHARS = 200;
+    private static final Set<String> OPML_TYPES = Set.of("text/xml", "application/xml", "text/x-opml", "application/x-opml");
+
+    private final BearerToken adminToken;
+    private final NewsQueries queries;
+    private final SourceStore sources;
+    private final FeedIngester ingester;
+    private final OpmlImporter importer;
+    private final boolean allowPrivateNetworks;
+    private final Json json;
+
+    /** {@code adminToken} null means admin endpoints are disabled. */
+    AdminHandlers(BearerToken adminToken, NewsQueries queries, SourceStore sources, FeedIngester ingester,
+                  boolean allowPrivateNetworks, Json json) {
+        this.adminToken = adminToken;
+        this.queries = queries;
+        this.sources = sources;
+        this.ingester = ingester;
+        this.importer = new OpmlImporter(sources, allowPrivateNetworks);
+        this.allowPrivateNetworks = allowPrivateNetworks;
+        this.json = json;
+    }
+
+    void createSource(Context ctx) {
+        requireAdmin(ctx);
+        requireContentType(ctx, Set.of("application/json"), "application/json");
+        JsonNode body = jsonBody(ctx);
+        URI feedUrl = feedUrl(body.get("feed_url"));
+        String title = optionalText(body.get("title"), "title", MAX_TITLE_CHARS);
+        Source source;
+        try {
+            source = sources.create(feedUrl.toString(), title, null);
+        } catch (DuplicateSourceException e) {
+            throw ApiException.conflict("a source with feed_url " + feedUrl + " already exists");
+        }
+        ctx.status(201).header("Location", "/api/sources/" + source.id());
+        write(ctx, queries.source(source.id()).orElseThrow(() -> ApiException.notFound("the new source was deleted")));
+    }
+
+    void deleteSource(Context ctx) {
+        requireAdmin(ctx);
+        long id = Params.id("id", ctx.pathParam("id"));
+        if (!sources.delete(id)) {
+            throw ApiException.notFound("no source with id " + id);
+        }
+        ctx.status(204);
+    }
+
+    void refresh(Context ctx) {
+        requireAdmin(ctx);
+        long id = Params.id("id", ctx.pathParam("id"));
+        Source source = sources.find(id).orElseThrow(() -> ApiException.notFound("no source with id " + id));
+        RefreshResult result = ingester.refresh(source);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", result.status().wireName());
+        body.put("new", result.inserted());
+        body.put("updated", result.updated());
+        body.put("error", result.error());
+        write(ctx, body);
+    }
+
+    void importOpml(Context ctx) {
+        requireAdmin(ctx);
+        requireContentType(ctx, OPML_TYPES, "OPML (text/x-opml, text/xml or application/xml)");
+        try (InputStream in = ctx.bodyInputStream()) {
+            write(ctx, importer.importDocument(Opml.parse(in)));
+        } catch (OpmlException e) {
+            throw ApiException.invalidParameter("body", e.getMessage());
+        } catch (IOException e) {
+            throw ApiException.invalidParameter("body", "could not be read");
+        }
+    }
+
+    void exportOpml(Context ctx) {
+        requireAdmin(ctx);
+        ctx.contentType("text/x-opml; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"newsagg.opml\"")
+                .result(Opml.export(sources.list()));
+    }
+
+    private void requireAdmin(Context ctx) {
+        if (adminToken == null) {
+            throw ApiException.disabled("admin endpoints are disabled: set ADMIN_TOKEN (16 or more characters) to enable them");
+        }
+        if (!adminToken.matches(ctx.header("Authorization"))) {
+            throw ApiException.unauthorized();
+        }
+    }
+
+    private static void requireContentType(Context ctx, Set<String> accepted, String description) {
+        String raw = ctx.contentType();
+        String mediaType = raw == null ? "" : raw.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!accepted.contains(mediaType)) {
+            throw ApiException.unsupportedMediaType(description);
+        }
+    }
+
+    private JsonNode jsonBody(Context ctx) {
+        try {
+            JsonNode body = json.mapper().readTree(ctx.bodyAsBytes());
+            if (body == null || !body.isObject()) {
+                throw ApiException.invalidParameter("body", "must be a JSON object");
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.invalidParameter("body", "is not valid JSON");
+        }
+    }
+
+    private URI feedUrl(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw ApiException.invalidParameter("feed_url", "is required");
+        }
+        if (!node.isTextual()) {
+            throw ApiException.invalidParameter("feed_url", "must be a string");
+        }
+        try {
+            URI url = FeedUrls.parse(node.asText());
+            if (!allowPrivateNetworks) {
+                FeedUrls.requirePublicHost(url);
+            }
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter("feed_url", e.getMessage());
+        }
+    }
+
+    private static String optionalText(JsonNode node, String name, int maxChars) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.invalidParameter(name, "must be a string");
+        }
+        String value = node.asText().strip();
+        if (value.indexOf('\0') >= 0) {
+            throw ApiException.invalidParameter(name, "must not contain NUL characters");
+        }
+        if (value.codePointCount(0, value.length()) > maxChars) {
+            throw ApiException.invalidParameter(name, "must be at most " + maxChars + " characters");
+        }
+        return value.isEmpty() ? null : value;
+    }
+
+    private void write(Context ctx, Object body) {
+        ctx.contentType("application/json").result(json.bytes(body));
+    }
+}
