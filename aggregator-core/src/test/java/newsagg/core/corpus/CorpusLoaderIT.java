@@ -399,7 +399,11 @@ class CorpusLoaderIT {
     }
 
     private static long queryLong(String sql) throws SQLException {
-        try (Connection connection = PG.dataSource().getConnection();
+        return queryLong(PG.dataSource(), sql);
+    }
+
+    static long queryLong(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

@@ -69,12 +69,7 @@ class SeedCommandIT {
     }
 
     private static long queryLong(String sql) throws SQLException {
-        try (Connection connection = PG.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return CorpusLoaderIT.queryLong(PG.dataSource(), sql);
     }
 
     private static void execute(String sql) throws SQLException {
