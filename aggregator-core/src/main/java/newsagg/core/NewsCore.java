@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import newsagg.core.corpus.CorpusLoader;
 import newsagg.core.query.JdbiNewsQueries;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.store.ArticleStore;
@@ -34,7 +35,11 @@ public final class NewsCore {
         this.sources = new SourceStore(jdbi);
     }
 
-    /** Migrates the schema (Flyway, {@code classpath:db/migration}) and builds the core over {@code dataSource}. */
+    /**
+     * Migrates the schema (Flyway, {@code classpath:db/migration}), restores the indexes a killed corpus load left
+     * dropped ({@link CorpusLoader#restorePendingIndexes}; a no-op normally, a full index build after such a crash),
+     * and builds the core over {@code dataSource}.
+     */
     public static NewsCore open(DataSource dataSource) {
         return open(dataSource, StageTimer.NONE);
     }
@@ -45,6 +50,7 @@ public final class NewsCore {
      */
     public static NewsCore open(DataSource dataSource, StageTimer timer) {
         migrate(dataSource);
+        CorpusLoader.restorePendingIndexes(dataSource);
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
         if (timer != StageTimer.NONE) {
             jdbi.setSqlLogger(new SqlTiming(timer));

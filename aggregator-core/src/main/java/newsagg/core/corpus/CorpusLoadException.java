@@ -1,8 +1,9 @@
 package newsagg.core.corpus;
 
 /**
- * A corpus load failed or was refused; the message says why in one line. Nothing was changed: the load runs in one
- * transaction, which has been rolled back.
+ * A corpus load failed or was refused; the message says why in one line. A refused load changed nothing; a failed one
+ * left the tables empty with every index and constraint restored (see {@link CorpusLoader} for the one exception: a
+ * restore that fails too stays recorded for the next load or startup).
  */
 public final class CorpusLoadException extends RuntimeException {
 

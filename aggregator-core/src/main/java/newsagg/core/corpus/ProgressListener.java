@@ -2,8 +2,8 @@ package newsagg.core.corpus;
 
 /**
  * Hears how far a {@link CorpusLoader} has got: called at the start and end of each phase and, while rows stream,
- * every few thousand rows. Calls come from the loading thread; a listener that throws aborts the load, which then
- * rolls back.
+ * every few thousand rows. Calls come one at a time from the thread that called {@code load}, even while several
+ * connections copy rows; a listener that throws aborts the load, which is then undone.
  */
 @FunctionalInterface
 public interface ProgressListener {

@@ -3,13 +3,15 @@ package newsagg.core.corpus;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 /**
- * The {@code seed} command line: parses {@code --articles N --sources N --seed N --days N --now INSTANT --replace},
- * loads the corpus into an already migrated database with a progress bar, and returns a process exit code
- * (0 done, 1 load failed or refused, 2 bad arguments). Every error is one line naming what was wrong.
+ * The {@code seed} command line: parses {@code --articles N --sources N --seed N --days N --now INSTANT
+ * --parallelism N --replace}, first restores any indexes a killed load left dropped (and says so), loads the corpus
+ * into an already migrated database with a progress bar, and returns a process exit code (0 done, 1 load failed or
+ * refused, 2 bad arguments). Every error is one line naming what was wrong.
  */
 public final class SeedCommand {
 
@@ -20,8 +22,10 @@ public final class SeedCommand {
     /** Exit code for bad arguments. */
     public static final int USAGE = 2;
 
+    static final int MAX_PARALLELISM = 64;
+
     static final String HELP = """
-            Usage: seed [--articles N] [--sources N] [--seed N] [--days N] [--now INSTANT] [--replace]
+            Usage: seed [--articles N] [--sources N] [--seed N] [--days N] [--now INSTANT] [--parallelism N] [--replace]
 
             Loads a deterministic synthetic news corpus into an empty newsagg database.
 
@@ -30,10 +34,12 @@ public final class SeedCommand {
               --seed N        random seed (default %d); the same options give the same corpus
               --days N        articles spread over the last N days (default %d, at most %d)
               --now INSTANT   end of the window, e.g. 2025-01-31T12:00:00Z (default: the current hour)
+              --parallelism N connections copying articles at once (default %d, the cores up to 2)
               --replace       delete existing sources and articles first (TRUNCATE ... CASCADE)
               --help          show this help
             """.formatted(CorpusSpec.DEFAULT_ARTICLES, CorpusSpec.MAX_ARTICLES, CorpusSpec.DEFAULT_SOURCES,
-            CorpusSpec.MAX_SOURCES, CorpusSpec.DEFAULT_SEED, CorpusSpec.DEFAULT_DAYS, CorpusSpec.MAX_DAYS);
+            CorpusSpec.MAX_SOURCES, CorpusSpec.DEFAULT_SEED, CorpusSpec.DEFAULT_DAYS, CorpusSpec.MAX_DAYS,
+            CorpusLoader.defaultParallelism());
 
     private SeedCommand() {
     }
@@ -59,7 +65,13 @@ public final class SeedCommand {
             return OK;
         }
         try {
-            CorpusLoader.Result result = new CorpusLoader(ds)
+            List<String> restored = CorpusLoader.restorePendingIndexes(ds);
+            if (!restored.isEmpty()) {
+                out.printf("seed: restored %d indexes and constraints that an interrupted load had dropped:%n",
+                        restored.size());
+                restored.forEach(ddl -> out.println("  " + ddl));
+            }
+            CorpusLoader.Result result = new CorpusLoader(ds, CorpusLoader.DEFAULT_REPORT_EVERY, options.parallelism())
                     .load(options.spec(), options.replace(), ConsoleProgressBar.forConsole(out));
             out.printf("seed: loaded %,d sources and %,d articles in %.1f s (%,.0f articles/s); seed %d, %d days to %s%n",
                     result.sources(), result.articles(), result.elapsed().toMillis() / 1000.0,
@@ -75,6 +87,7 @@ public final class SeedCommand {
     static Options parse(String[] args) {
         CorpusSpec spec = CorpusSpec.defaults();
         boolean replace = false;
+        int parallelism = CorpusLoader.defaultParallelism();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -82,6 +95,16 @@ public final class SeedCommand {
                     return null;
                 }
                 case "--replace" -> replace = true;
+                case "--parallelism" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(flag + " needs a value");
+                    }
+                    parallelism = integer(flag, args[++i]);
+                    if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                        throw new IllegalArgumentException(flag + " must be between 1 and " + MAX_PARALLELISM
+                                + ", got " + parallelism);
+                    }
+                }
                 case "--articles", "--sources", "--seed", "--days", "--now" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(flag + " needs a value");
@@ -91,7 +114,7 @@ public final class SeedCommand {
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
             }
         }
-        return new Options(spec, replace);
+        return new Options(spec, replace, parallelism);
     }
 
     private static CorpusSpec apply(CorpusSpec spec, String flag, String value) {
@@ -135,6 +158,6 @@ public final class SeedCommand {
         }
     }
 
-    record Options(CorpusSpec spec, boolean replace) {
+    record Options(CorpusSpec spec, boolean replace, int parallelism) {
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.ds.PGSimpleDataSource;
 
 class CorpusLoaderIT {
 
@@ -160,6 +161,155 @@ class CorpusLoaderIT {
     }
 
     @Test
+    void loadsOnSeveralConnectionsWithIdsEqualToNumbersAndSequencesPastThem() throws SQLException {
+        new CorpusLoader(PG.dataSource(), 700, 3).load(SPEC, false, ProgressListener.none());
+
+        assertThat(queryLong("SELECT count(DISTINCT id) FROM articles WHERE id BETWEEN 1 AND 5000")).isEqualTo(5_000);
+        assertThat(queryLong("SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id")).isEqualTo(5_000);
+        CorpusGenerator generator = new CorpusGenerator(SPEC);
+        for (long number : new long[] {1, 1_667, 1_668, 3_334, 5_000}) {
+            assertThat(queryLong("SELECT id FROM articles WHERE guid = '" + generator.article(number).article().guid() + "'"))
+                    .as("article %d", number).isEqualTo(number);
+        }
+        assertThat(queryLong("SELECT id FROM sources WHERE feed_url = '" + generator.source(7).feedUrl() + "'"))
+                .isEqualTo(7);
+        assertThat(queryLong("INSERT INTO sources (title, feed_url) VALUES ('new', 'https://new.test/feed') RETURNING id"))
+                .isEqualTo(21);
+        assertThat(queryLong("""
+                INSERT INTO articles (source_id, dedupe_key, title, published_at, fetched_at)
+                VALUES (21, 'new', 'New', now(), now()) RETURNING id""")).isEqualTo(5_001);
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+    }
+
+    @Test
+    void reportsCombinedArticleProgressAtEveryMultipleFromTheCallingThread() {
+        List<Long> articles = new ArrayList<>();
+        Set<String> threads = new TreeSet<>();
+        new CorpusLoader(PG.dataSource(), 1_000, 2).load(SPEC, false, (phase, done, total) -> {
+            threads.add(Thread.currentThread().getName());
+            if (phase == ProgressListener.Phase.ARTICLES) {
+                articles.add(done);
+            }
+        });
+
+        assertThat(articles).containsExactly(0L, 1_000L, 2_000L, 3_000L, 4_000L, 5_000L);
+        assertThat(threads).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aFailingCopyOnOneConnectionStopsTheOthersEmptiesTheTablesAndRestoresEveryIndex() throws SQLException {
+        execute("ALTER TABLE articles ADD CONSTRAINT test_refuses_4321 CHECK (id <> 4321)");
+        try {
+            assertThatThrownBy(() -> new CorpusLoader(PG.dataSource(), 500, 2).load(SPEC, false, ProgressListener.none()))
+                    .isInstanceOf(CorpusLoadException.class)
+                    .hasMessageStartingWith("corpus load failed and was undone: ")
+                    .hasMessageContaining("test_refuses_4321");
+        } finally {
+            execute("ALTER TABLE articles DROP CONSTRAINT IF EXISTS test_refuses_4321");
+        }
+
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'articles'::regclass AND contype = 'f'"))
+                .isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM articles")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM sources")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+    }
+
+    @Test
+    void aFailedReplaceLeavesTheTablesEmptyWithEveryIndexInPlace() throws SQLException {
+        CorpusLoader loader = new CorpusLoader(PG.dataSource(), 500);
+        loader.load(SPEC, false, ProgressListener.none());
+        ProgressListener failing = (phase, done, total) -> {
+            if (phase == ProgressListener.Phase.INDEXES && done >= 3) {
+                throw new IllegalStateException("listener gave up while rebuilding");
+            }
+        };
+
+        assertThatThrownBy(() -> loader.load(SPEC.withSeed(12), true, failing))
+                .hasMessage("listener gave up while rebuilding");
+
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM articles")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM sources")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+        assertThat(loader.load(SPEC, false, ProgressListener.none()).articles()).isEqualTo(5_000);
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+    }
+
+    @Test
+    void aLoadWhoseSessionsDieLeavesItsDdlRecordedAndRestoreBringsBackExactlyTheSchema() throws SQLException {
+        PGSimpleDataSource doomed = new PGSimpleDataSource();
+        doomed.setURL(PG.jdbcUrl());
+        doomed.setUser(PG.user());
+        doomed.setPassword(PG.password());
+        doomed.setApplicationName("doomed-loader");
+        ProgressListener killer = (phase, done, total) -> {
+            if (phase == ProgressListener.Phase.ARTICLES && done >= 2_000) {
+                try {
+                    queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            + "WHERE application_name = 'doomed-loader'");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        assertThatThrownBy(() -> new CorpusLoader(doomed, 500, 2).load(SPEC, false, killer))
+                .isInstanceOf(CorpusLoadException.class);
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isEqualTo(6);
+        assertThat(indexes(PG.dataSource())).doesNotContain("articles_pkey", "articles_search_vector_idx");
+
+        List<String> restored = CorpusLoader.restorePendingIndexes(PG.dataSource());
+
+        assertThat(restored).hasSize(6).last().asString().contains("FOREIGN KEY (source_id) REFERENCES sources(id)");
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'articles'::regclass AND contype = 'f'"))
+                .isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+        assertThat(CorpusLoader.restorePendingIndexes(PG.dataSource())).isEmpty();
+    }
+
+    @Test
+    void theNextLoadFirstRestoresWhatAKilledLoadLeftDropped() throws SQLException {
+        int recorded = simulateKilledLoad();
+        assertThat(indexes(PG.dataSource())).isNotEqualTo(schemaIndexes);
+
+        CorpusLoader.Result result = new CorpusLoader(PG.dataSource()).load(SPEC, false, ProgressListener.none());
+
+        assertThat(recorded).isEqualTo(6);
+        assertThat(result.indexes()).isEqualTo(6);
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'articles'::regclass AND contype = 'f'"))
+                .isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+    }
+
+    @Test
+    void restoreLeavesTheRecordToALoadThatIsStillRunning() throws SQLException {
+        simulateKilledLoad();
+        try (Connection running = PG.dataSource().getConnection()) {
+            execute(running, "SELECT pg_advisory_lock(" + CorpusLoader.LOAD_LOCK + ")");
+            try {
+                assertThat(CorpusLoader.restorePendingIndexes(PG.dataSource())).isEmpty();
+                assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isEqualTo(6);
+            } finally {
+                execute(running, "SELECT pg_advisory_unlock(" + CorpusLoader.LOAD_LOCK + ")");
+            }
+        }
+
+        assertThat(CorpusLoader.restorePendingIndexes(PG.dataSource())).hasSize(6);
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+    }
+
+    @Test
+    void rejectsAParallelismBelowOne() {
+        assertThatThrownBy(() -> new CorpusLoader(PG.dataSource(), 10, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parallelism must be at least 1, got 0");
+    }
+
+    @Test
     void copyEscapingRoundTripsThroughPostgres() throws SQLException {
         List<String> nasty = List.of("tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "quote\"d",
                 "{braces}", "a,b", "NULL", "", " spaced ", "ünïcödé ✓");
@@ -191,6 +341,49 @@ class CorpusLoaderIT {
         }
     }
 
+    /**
+     * Leaves the state a load killed after committing its drops leaves: every index and constraint of articles
+     * dropped, and the DDL to restore them recorded. Written independently of the loader's own query.
+     */
+    static int simulateKilledLoad() throws SQLException {
+        return simulateKilledLoad(PG.dataSource());
+    }
+
+    static int simulateKilledLoad(DataSource dataSource) throws SQLException {
+        List<String[]> dropAndCreate = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("""
+                         SELECT 'ALTER TABLE articles DROP CONSTRAINT ' || conname,
+                                'ALTER TABLE articles ADD CONSTRAINT ' || conname || ' ' || pg_get_constraintdef(oid),
+                                CASE contype WHEN 'f' THEN 3 ELSE 1 END AS step, conname AS name
+                         FROM pg_constraint WHERE conrelid = 'articles'::regclass AND contype IN ('p', 'u', 'f')
+                         UNION ALL
+                         SELECT 'DROP INDEX ' || indexname, indexdef, 2, indexname
+                         FROM pg_indexes WHERE tablename = 'articles' AND indexname NOT IN
+                               (SELECT conname FROM pg_constraint WHERE conrelid = 'articles'::regclass)
+                         ORDER BY step, name""")) {
+                while (rows.next()) {
+                    dropAndCreate.add(new String[] {rows.getString(1), rows.getString(2)});
+                }
+            }
+            try (PreparedStatement record = connection.prepareStatement(
+                    "INSERT INTO seed_pending_ddl (position, ddl) VALUES (?, ?)")) {
+                for (int i = 0; i < dropAndCreate.size(); i++) {
+                    record.setInt(1, i + 1);
+                    record.setString(2, dropAndCreate.get(i)[1]);
+                    record.executeUpdate();
+                }
+            }
+            for (String[] ddl : dropAndCreate) {
+                execute(connection, ddl[0]);
+            }
+            connection.commit();
+        }
+        return dropAndCreate.size();
+    }
+
     private static Set<String> indexes(DataSource dataSource) throws SQLException {
         Set<String> indexes = new TreeSet<>();
         try (Connection connection = dataSource.getConnection();
@@ -206,7 +399,11 @@ class CorpusLoaderIT {
     }
 
     private static long queryLong(String sql) throws SQLException {
-        try (Connection connection = PG.dataSource().getConnection();
+        return queryLong(PG.dataSource(), sql);
+    }
+
+    static long queryLong(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

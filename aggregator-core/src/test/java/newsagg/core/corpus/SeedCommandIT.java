@@ -13,6 +13,7 @@ import java.sql.Statement;
 import newsagg.core.testing.PostgresExtension;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,11 @@ class SeedCommandIT {
     @BeforeAll
     static void migrate() {
         Flyway.configure().dataSource(PG.dataSource()).locations("classpath:db/migration").load().migrate();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        execute("TRUNCATE articles, sources RESTART IDENTITY CASCADE");
     }
 
     @Test
@@ -43,6 +49,34 @@ class SeedCommandIT {
         String[] replacing = {"--articles", "200", "--sources", "4", "--replace"};
         assertThat(SeedCommand.run(replacing, PG.dataSource(), print(new ByteArrayOutputStream()))).isEqualTo(SeedCommand.OK);
         assertThat(count()).isEqualTo(200);
+    }
+
+    @Test
+    void seedFirstRestoresAndNamesWhatAnInterruptedLoadLeftDropped() throws SQLException {
+        int recorded = CorpusLoaderIT.simulateKilledLoad(PG.dataSource());
+        String[] args = {"--articles", "100", "--sources", "3", "--now", "2025-03-01T12:00:00Z", "--replace"};
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(SeedCommand.run(args, PG.dataSource(), print(out))).isEqualTo(SeedCommand.OK);
+
+        assertThat(text(out)).startsWith("seed: restored " + recorded + " indexes and constraints that an interrupted "
+                + "load had dropped:" + System.lineSeparator() + "  ALTER TABLE articles ADD CONSTRAINT articles_pkey")
+                .contains("  CREATE INDEX articles_search_vector_idx ON public.articles USING gin (search_vector)")
+                .contains("seed: loaded 3 sources and 100 articles");
+        assertThat(count()).isEqualTo(100);
+        assertThat(queryLong("SELECT count(*) FROM pg_indexes WHERE tablename = 'articles'")).isEqualTo(5);
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+    }
+
+    private static long queryLong(String sql) throws SQLException {
+        return CorpusLoaderIT.queryLong(PG.dataSource(), sql);
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = PG.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static long count() throws SQLException {

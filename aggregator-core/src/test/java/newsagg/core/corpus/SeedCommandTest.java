@@ -17,10 +17,11 @@ class SeedCommandTest {
     void parsesEveryOption() {
         SeedCommand.Options options = SeedCommand.parse(new String[] {
             "--articles", "1_000", "--sources", "12", "--seed", "-5", "--days", "3", "--now", "2025-01-31T12:00:00Z",
-            "--replace"});
+            "--parallelism", "3", "--replace"});
 
         assertThat(options.spec()).isEqualTo(new CorpusSpec(12, 1_000, -5, 3, Instant.parse("2025-01-31T12:00:00Z")));
         assertThat(options.replace()).isTrue();
+        assertThat(options.parallelism()).isEqualTo(3);
     }
 
     @Test
@@ -29,6 +30,7 @@ class SeedCommandTest {
 
         assertThat(options.spec()).isEqualTo(CorpusSpec.defaults().withNow(options.spec().now()));
         assertThat(options.replace()).isFalse();
+        assertThat(options.parallelism()).isEqualTo(Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
 
     @Test
@@ -50,6 +52,8 @@ class SeedCommandTest {
         "--days 99999999999      | seed: --days is out of range: '99999999999' (see seed --help)",
         "--now yesterday         | seed: --now expects an instant like 2025-01-31T12:00:00Z, got 'yesterday' (see seed --help)",
         "--seed                  | seed: --seed needs a value (see seed --help)",
+        "--parallelism 0         | seed: --parallelism must be between 1 and 64, got 0 (see seed --help)",
+        "--parallelism           | seed: --parallelism needs a value (see seed --help)",
         "--force                 | seed: unknown option '--force' (see seed --help)"})
     void badArgumentsGiveOneLineNamingTheFlagAndExitCodeTwo(String args, String message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
