@@ -255,6 +255,22 @@ run_wrk() {
     --script "$SCRIPT_DIR/$scenario.lua" "$URL" >"$out" 2>&1
 }
 
+# Waits (at most 30 s) until the server holds no database connection and no request waits for one: a slow query
+# left running by the previous scenario (up to the server's statement timeout) would otherwise load the next one.
+wait_idle() {
+  local metrics active pending
+  for _ in $(seq 1 60); do
+    metrics="$(operator /metrics)"
+    [[ -n "$metrics" ]] || { sleep 5; return 0; }
+    active="$(awk '/^hikaricp_connections_active / { print int($2) }' <<<"$metrics")"
+    pending="$(awk '/^hikaricp_connections_pending / { print int($2) }' <<<"$metrics")"
+    # The scrape itself holds no connection, so both are 0 when the server is idle.
+    if [[ "${active:-0}" == 0 && "${pending:-0}" == 0 ]]; then return 0; fi
+    sleep 0.5
+  done
+  log "warning: the server was still busy 30 s after the previous run"
+}
+
 COMPLETE=true
 if ((WARMUP > 0)); then
   log "warm-up: mix for ${WARMUP}s (not recorded)"
@@ -268,6 +284,7 @@ for scenario in "${SELECTED[@]}"; do
     COMPLETE=false
     break
   fi
+  wait_idle
   log "$scenario: ${DURATION}s, $CONNECTIONS connections, $THREADS threads"
   operator "/debug/timings?reset=true" >/dev/null
   cache_counters >"$WORK/cache_before.json"

@@ -74,6 +74,7 @@ start_server() {
 
 run_variant() {
   local label="$1" java_bin="$2" extra_env="$3" pair="$4"
+  shift 4
   start_server "$java_bin" "$extra_env" "$out_dir/$label-$pair.server.log"
   local jdk
   jdk=$("$java_bin" -version 2>&1 | head -n 1)
