@@ -64,6 +64,11 @@ public class FeedPipelineBenchmark {
 
     /** An RSS 2.0 channel of {@code items} distinct items with the elements real news feeds use most. */
     static String rss(int items) {
+        return rss(items, 900_000);
+    }
+
+    /** The same channel with GUIDs and links numbered from {@code firstId}, so that another batch is new. */
+    static String rss(int items, long firstId) {
         DateTimeFormatter rfc822 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
         StringBuilder xml = new StringBuilder(items * 1200);
         xml.append("""
@@ -77,12 +82,13 @@ public class FeedPipelineBenchmark {
                 <atom:link href="https://news.example.test/world/rss.xml" rel="self" type="application/rss+xml"/>
                 """);
         for (int i = 0; i < items; i++) {
-            String slug = "minister-says-talks-on-trade-deal-will-resume-" + i;
+            long id = firstId + i;
+            String slug = "minister-says-talks-on-trade-deal-will-resume-" + id;
             xml.append("<item>\n")
                     .append("<title>Minister says talks on trade deal will resume &amp; markets rally, report ")
                     .append(i).append("</title>\n")
                     .append("<link>https://news.example.test/world/2025/03/").append(slug).append("</link>\n")
-                    .append("<guid isPermaLink=\"false\">urn:example-news:article:").append(900_000 + i).append("</guid>\n")
+                    .append("<guid isPermaLink=\"false\">urn:example-news:article:").append(id).append("</guid>\n")
                     .append("<pubDate>").append(rfc822.format(FETCHED_AT.minusSeconds(600L * i))).append("</pubDate>\n")
                     .append("<dc:creator>Jane Doe</dc:creator>\n")
                     .append("<category>World</category>\n<category>Economy</category>\n")

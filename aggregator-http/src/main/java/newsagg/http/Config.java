@@ -22,7 +22,8 @@ import java.util.Map;
  * @param adminToken       {@code ADMIN_TOKEN}: the bearer token for admin writes; null disables them
  * @param metricsToken     {@code METRICS_TOKEN}: when set, the bearer token for {@code /metrics} and {@code /debug/timings}
  * @param timingEnabled    {@code TIMING_ENABLED} (default true): per-request timing; off only to measure its cost
- * @param virtualThreads   {@code HTTP_THREADS}: {@code platform} (default) or {@code virtual} (needs Java 21+)
+ * @param virtualThreads   {@code HTTP_THREADS}: {@code auto} (default: virtual on Java 21+), {@code platform} or
+ *                         {@code virtual} (needs Java 21+)
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
@@ -162,18 +163,26 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         return uri;
     }
 
+    /**
+     * {@code auto} (the default) picks virtual threads on Java 21 and later, where they measured faster (see
+     * docs/PERFORMANCE.md), and platform threads before.
+     */
     private static boolean threadModel(Map<String, String> env) {
         String raw = env.get("HTTP_THREADS");
-        if (raw == null || raw.isBlank() || raw.strip().equalsIgnoreCase("platform")) {
-            return false;
-        }
-        if (!raw.strip().equalsIgnoreCase("virtual")) {
-            throw new ConfigException("HTTP_THREADS must be platform or virtual, was '" + raw + "'");
-        }
-        if (Runtime.version().feature() < 21) {
-            throw new ConfigException("HTTP_THREADS=virtual needs Java 21 or later, this is Java " + Runtime.version().feature());
-        }
-        return true;
+        String value = raw == null || raw.isBlank() ? "auto" : raw.strip().toLowerCase(Locale.ROOT);
+        boolean virtualAvailable = Runtime.version().feature() >= 21;
+        return switch (value) {
+            case "auto" -> virtualAvailable;
+            case "platform" -> false;
+            case "virtual" -> {
+                if (!virtualAvailable) {
+                    throw new ConfigException("HTTP_THREADS=virtual needs Java 21 or later, this is Java "
+                            + Runtime.version().feature());
+                }
+                yield true;
+            }
+            default -> throw new ConfigException("HTTP_THREADS must be auto, platform or virtual, was '" + raw + "'");
+        };
     }
 
     private static int intValue(Map<String, String> env, String name, int defaultValue, int min, int max) {

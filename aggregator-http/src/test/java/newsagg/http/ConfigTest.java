@@ -23,6 +23,7 @@ class ConfigTest {
         assertThat(config.redisUrl()).hasToString("redis://localhost:6379");
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.adminToken()).isNull();
+        assertThat(config.virtualThreads()).isEqualTo(Runtime.version().feature() >= 21);
         assertThat(config.feeds()).isEqualTo(new Config.Feeds(true, java.time.Duration.ofMinutes(15), 4, false, false));
     }
 
@@ -31,6 +32,17 @@ class ConfigTest {
     void pollIntervalsReadAsDurations(String value, long seconds) {
         assertThat(Config.fromEnvironment(Map.of("FEEDS_POLL_INTERVAL", value)).feeds().pollInterval())
                 .hasSeconds(seconds);
+    }
+
+    @Test
+    void platformThreadsCanAlwaysBeChosenAndVirtualOnesOnlyOnJava21() {
+        assertThat(Config.fromEnvironment(Map.of("HTTP_THREADS", "platform")).virtualThreads()).isFalse();
+        if (Runtime.version().feature() >= 21) {
+            assertThat(Config.fromEnvironment(Map.of("HTTP_THREADS", "virtual")).virtualThreads()).isTrue();
+        } else {
+            assertThatThrownBy(() -> Config.fromEnvironment(Map.of("HTTP_THREADS", "virtual")))
+                    .isInstanceOf(ConfigException.class).hasMessageStartingWith("HTTP_THREADS=virtual needs Java 21");
+        }
     }
 
     @Test
