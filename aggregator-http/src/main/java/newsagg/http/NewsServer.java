@@ -110,6 +110,7 @@ public final class NewsServer implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes) {
+        routes.before(NewsServer::securityHeaders);
         if (config.timingEnabled()) {
             routes.before(timing::before);
             routes.after(timing::after);
@@ -154,6 +155,13 @@ public final class NewsServer implements AutoCloseable {
                 frameworkProblem(ctx, 405);
             }
         });
+    }
+
+    /** The API serves no HTML, so nothing it returns may be sniffed, framed or allowed to load anything. */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        ctx.header("Referrer-Policy", "no-referrer");
     }
 
     private void ready(Context ctx) {

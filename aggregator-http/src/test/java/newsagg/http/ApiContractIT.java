@@ -288,6 +288,16 @@ class ApiContractIT {
         assertThat(checks.get("redis").asText()).isEqualTo("disabled");
     }
 
+    @Test
+    void everyResponseCarriesSecurityHeadersAndNoServerVersion() {
+        for (HttpResponse<String> response : List.of(server.get("/api/articles"), server.get("/api/nope"),
+                server.get("/api/articles?limit=0"), server.get("/health/live"))) {
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'"));
+            assertThat(response.headers().firstValue("Server")).isEmpty();
+        }
+    }
+
     static JsonNode assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
