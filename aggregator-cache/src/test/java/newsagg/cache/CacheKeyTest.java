@@ -97,11 +97,16 @@ class CacheKeyTest {
 
     @Test
     void unsafeValuesAreHashedSoNothingCanBeInjected() {
-        for (String hostile : List.of("\r\nFLUSHALL\r\n", "*", "a:b", "rust lang", "new\nline", "ü", "q=1&x=2")) {
+        for (String hostile : List.of("x\r\nFLUSHALL\r\n", "*", "a:b", "rust lang", "new\nline", "ü", "q=1&x=2")) {
             CacheKey key = CacheKey.of("search").with("q", hostile).build();
             assertThat(key.parts()).as(hostile).startsWith("q=h.").matches("[A-Za-z0-9._=-]+");
             assertThat(key.render("newsagg", 0)).matches(SAFE_KEY);
         }
+    }
+
+    @Test
+    void surroundingLineBreaksAreTrimmedAway() {
+        assertThat(CacheKey.of("search").with("q", "\r\nFLUSHALL\r\n").build().parts()).isEqualTo("q=FLUSHALL");
     }
 
     @Test

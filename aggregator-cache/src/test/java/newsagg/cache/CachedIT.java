@@ -230,7 +230,7 @@ class CachedIT {
 
     @Test
     void unreadableEntryIsAMissAndIsOverwritten() {
-        Cached<Integer> cache = caches.newCache("numbers", new Codec<>() {
+        Cached<Integer> cache = caches.newCache("numbers", new Codec<Integer>() {
             @Override
             public byte[] encode(Integer value) {
                 return value.toString().getBytes(StandardCharsets.US_ASCII);
