@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,37 +139,19 @@ class CachedIT {
         int threads = 32;
         Cached<String> cache = caches.newCache("flight", Codec.utf8()).build();
         CacheKey key = cache.key().with("q", "hot").build();
-        CountDownLatch ready = new CountDownLatch(threads);
+        Stampede<Lookup<String>> stampede = new Stampede<>(threads);
         AtomicInteger loads = new AtomicInteger();
-        List<Thread> workers = new ArrayList<>();
-        ConcurrentLinkedQueue<Lookup<String>> results = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-
         Loader<String> loader = () -> {
             loads.incrementAndGet();
-            awaitQuietly(ready);
-            // Hold the load until every other caller is parked waiting for it.
-            Poll.until(() -> othersWaiting(workers) == threads - 1, Duration.ofSeconds(20));
+            stampede.holdUntilOthersWait();
             return "value";
         };
-        for (int i = 0; i < threads; i++) {
-            workers.add(new Thread(() -> {
-                try {
-                    ready.countDown();
-                    results.add(cache.get(key, loader));
-                } catch (Throwable t) {
-                    failures.add(t);
-                }
-            }));
-        }
-        workers.forEach(Thread::start);
-        for (Thread worker : workers) {
-            worker.join();
-        }
 
-        assertThat(failures).isEmpty();
+        stampede.run(i -> cache.get(key, loader));
+
+        assertThat(stampede.failures()).isEmpty();
         assertThat(loads).hasValue(1);
-        assertThat(results).hasSize(threads).allSatisfy(result -> {
+        assertThat(stampede.results()).hasSize(threads).allSatisfy(result -> {
             assertThat(result.value()).isEqualTo("value");
             assertThat(result.outcome()).isEqualTo(Outcome.MISS);
         });
@@ -187,31 +164,16 @@ class CachedIT {
         int threads = 8;
         Cached<String> cache = caches.newCache("failing", Codec.utf8()).build();
         CacheKey key = cache.key().build();
-        CountDownLatch ready = new CountDownLatch(threads);
-        List<Thread> workers = new ArrayList<>();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-
+        Stampede<Lookup<String>> stampede = new Stampede<>(threads);
         Loader<String> failing = () -> {
-            awaitQuietly(ready);
-            Poll.until(() -> othersWaiting(workers) == threads - 1, Duration.ofSeconds(20));
+            stampede.holdUntilOthersWait();
             throw new IllegalStateException("database down");
         };
-        for (int i = 0; i < threads; i++) {
-            workers.add(new Thread(() -> {
-                try {
-                    ready.countDown();
-                    cache.get(key, failing);
-                } catch (Throwable t) {
-                    failures.add(t);
-                }
-            }));
-        }
-        workers.forEach(Thread::start);
-        for (Thread worker : workers) {
-            worker.join();
-        }
 
-        assertThat(failures).hasSize(threads).allSatisfy(failure -> assertThat(failure)
+        stampede.run(i -> cache.get(key, failing));
+
+        assertThat(stampede.results()).isEmpty();
+        assertThat(stampede.failures()).hasSize(threads).allSatisfy(failure -> assertThat(failure)
                 .isInstanceOf(IllegalStateException.class).hasMessage("database down"));
         assertThat(cache.stats().loads()).isEqualTo(1);
         assertThat(cache.stats().loadFailures()).isEqualTo(1);
@@ -296,26 +258,5 @@ class CachedIT {
         Lookup<String> after = cache.get(key, () -> "new");
         assertThat(after.outcome()).isEqualTo(Outcome.MISS);
         assertThat(after.value()).isEqualTo("new");
-    }
-
-    /** Workers parked on a CompletableFuture, that is, waiting for another caller's load. */
-    static int othersWaiting(List<Thread> workers) {
-        int waiting = 0;
-        for (Thread worker : workers) {
-            Object blocker = LockSupport.getBlocker(worker);
-            if (blocker != null && blocker.getClass().getEnclosingClass() == CompletableFuture.class) {
-                waiting++;
-            }
-        }
-        return waiting;
-    }
-
-    static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,10 +3,7 @@ package newsagg.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,41 +22,21 @@ class CrossProcessLockIT {
     void concurrentMissesInTwoReplicasMakeOneLoad() throws Exception {
         // Two Caches with their own pools and in-process state stand for two server replicas.
         List<Cached<String>> replicas = List.of(replica(Duration.ofSeconds(20)), replica(Duration.ofSeconds(20)));
-        int perReplica = 8;
+        int threads = 16;
         CacheKey key = replicas.get(0).key().with("q", "stampede").build();
-        CountDownLatch ready = new CountDownLatch(2 * perReplica);
+        Stampede<Lookup<String>> stampede = new Stampede<>(threads);
         AtomicInteger loads = new AtomicInteger();
-        List<Thread> workers = new ArrayList<>();
-        ConcurrentLinkedQueue<Lookup<String>> results = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-
         Loader<String> loader = () -> {
             loads.incrementAndGet();
-            CachedIT.awaitQuietly(ready);
-            // Hold the load until the other callers wait: in this replica on the load, in the other on the lock.
-            Poll.until(() -> waitingElsewhere(workers) == workers.size() - 1, Duration.ofSeconds(20));
+            stampede.holdUntilOthersWait();
             return "loaded once";
         };
-        for (Cached<String> replica : replicas) {
-            for (int i = 0; i < perReplica; i++) {
-                workers.add(new Thread(() -> {
-                    try {
-                        ready.countDown();
-                        results.add(replica.get(key, loader));
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }));
-            }
-        }
-        workers.forEach(Thread::start);
-        for (Thread worker : workers) {
-            worker.join();
-        }
 
-        assertThat(failures).isEmpty();
+        stampede.run(i -> replicas.get(i % 2).get(key, loader));
+
+        assertThat(stampede.failures()).isEmpty();
         assertThat(loads).hasValue(1);
-        assertThat(results).hasSize(2 * perReplica)
+        assertThat(stampede.results()).hasSize(threads)
                 .allSatisfy(result -> assertThat(result.value()).isEqualTo("loaded once"));
         assertThat(redis.exists(key.render(redis.namespace(), 0) + Cached.LOCK_SUFFIX))
                 .as("the lock is released after the load").isFalse();
@@ -102,17 +79,5 @@ class CrossProcessLockIT {
 
     private Cached<String> replica(Duration maxWait) {
         return redis.caches().newCache("search", Codec.utf8()).lock(Duration.ofSeconds(30), maxWait).build();
-    }
-
-    private static int waitingElsewhere(List<Thread> workers) {
-        int waiting = 0;
-        for (Thread worker : workers) {
-            Thread.State state = worker.getState();
-            // WAITING on the in-process load, TIMED_WAITING between polls for the other replica's lock.
-            if (CachedIT.othersWaiting(List.of(worker)) == 1 || state == Thread.State.TIMED_WAITING) {
-                waiting++;
-            }
-        }
-        return waiting;
     }
 }
