@@ -1,0 +1,110 @@
+package newsagg.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The few Redis commands the cache uses, each behind the circuit breaker. Every failure becomes a
+ * {@link CacheUnavailableException}; nothing of the Redis client leaks to callers.
+ */
+final class RedisStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+
+    // Deletes the lock only while it still holds our token, so a lock that expired and was taken by
+    // another process is never released by us.
+    private static final String RELEASE_LOCK =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+    private final RedisClient client;
+    private final CircuitBreaker breaker;
+
+    RedisStore(RedisClient client, CircuitBreaker breaker) {
+        this.client = client;
+        this.breaker = breaker;
+    }
+
+    byte[] get(byte[] key) {
+        return call(c -> c.get(key));
+    }
+
+    void set(byte[] key, byte[] value, long ttlMillis) {
+        call(c -> c.set(key, value, SetParams.setParams().px(ttlMillis)));
+    }
+
+    /** {@code SET key token NX PX ttl}: true when this caller now holds the lock. */
+    boolean tryLock(String key, String token, long ttlMillis) {
+        return "OK".equals(call(c -> c.set(key, token, SetParams.setParams().nx().px(ttlMillis))));
+    }
+
+    void unlock(String key, String token) {
+        call(c -> c.eval(RELEASE_LOCK, List.of(key), List.of(token)));
+    }
+
+    /** The number stored at {@code key}, or 0 when there is none. */
+    long getLong(String key) {
+        String value = call(c -> c.get(key));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    long incr(String key) {
+        return call(c -> c.incr(key));
+    }
+
+    CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    private <R> R call(Function<RedisClient, R> command) {
+        if (!breaker.tryAcquire()) {
+            throw new CacheUnavailableException("Redis skipped: circuit breaker open", true, null);
+        }
+        R result;
+        try {
+            result = command.apply(client);
+        } catch (RuntimeException e) {
+            CircuitBreaker.State before = breaker.state();
+            breaker.onFailure();
+            if (e instanceof JedisConnectionException) {
+                dropIdleConnections();
+            }
+            if (before == CircuitBreaker.State.CLOSED && breaker.state() == CircuitBreaker.State.OPEN) {
+                LOG.warn("Redis unavailable, cache bypassed for a cool-down: {}", e.toString());
+            }
+            throw new CacheUnavailableException("Redis command failed: " + e.getMessage(), false, e);
+        }
+        if (breaker.state() != CircuitBreaker.State.CLOSED) {
+            LOG.info("Redis reachable again, cache back in use");
+        }
+        breaker.onSuccess();
+        return result;
+    }
+
+    /**
+     * After a connection failure the other idle connections are most likely dead too (Redis restarted);
+     * dropping them keeps each of them from failing one request and tripping the breaker again.
+     */
+    private void dropIdleConnections() {
+        try {
+            client.getPool().clear();
+        } catch (RuntimeException e) {
+            LOG.debug("could not clear the Redis pool: {}", e.toString());
+        }
+    }
+
+    static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void close() {
+        client.close();
+    }
+}

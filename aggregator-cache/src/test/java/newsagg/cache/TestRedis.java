@@ -1,0 +1,94 @@
+package newsagg.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The shared Redis at 127.0.0.1:6379 as tests use it: every test gets its own key namespace, and
+ * {@link #close()} deletes exactly the keys under it (SCAN over that unique prefix, never FLUSHALL).
+ */
+final class TestRedis implements AutoCloseable {
+
+    static final URI URL = URI.create("redis://127.0.0.1:6379");
+
+    private final String namespace = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private final RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+    private final List<Caches> opened = new ArrayList<>();
+
+    String namespace() {
+        return namespace;
+    }
+
+    RedisClient client() {
+        return client;
+    }
+
+    /**
+     * Settings for this test's namespace, with generous timeouts: a loaded 2-core machine can stall a
+     * reply past the production 100 ms, and these tests are not about timeouts.
+     */
+    CacheSettings settings() {
+        return CacheSettings.defaults(URL).withNamespace(namespace)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withPoolSize(64);
+    }
+
+    /** Caches closed with this helper. */
+    Caches caches(CacheSettings settings) {
+        Caches caches = Caches.create(settings);
+        opened.add(caches);
+        return caches;
+    }
+
+    Caches caches() {
+        return caches(settings());
+    }
+
+    long pttl(String key) {
+        return client.pttl(key);
+    }
+
+    boolean exists(String key) {
+        return client.exists(key);
+    }
+
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(namespace + ":*").count(500);
+        do {
+            ScanResult<String> page = client.scan(cursor, match);
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        opened.forEach(Caches::close);
+        for (String key : keys()) {
+            client.del(key);
+        }
+        client.close();
+    }
+
+    /** A port nothing listens on (bound and released at once). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
