@@ -3,6 +3,7 @@ package newsagg.http;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import newsagg.cache.Caches;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,7 +61,7 @@ public class TimingBenchmark {
     public void setUp() {
         unstartedPool = new HikariDataSource();
         latencies = new RouteLatencies();
-        metrics = new Metrics(unstartedPool);
+        metrics = new Metrics(unstartedPool, Caches.disabled());
     }
 
     @TearDown

@@ -14,6 +14,7 @@ import newsagg.core.domain.Source;
 import newsagg.core.ingest.FeedIngester;
 import newsagg.core.ingest.Opml;
 import newsagg.core.ingest.OpmlException;
+import newsagg.core.ingest.OpmlImportResult;
 import newsagg.core.ingest.OpmlImporter;
 import newsagg.core.ingest.RefreshResult;
 import newsagg.core.ingest.fetch.FeedUrls;
@@ -38,10 +39,14 @@ final class AdminHandlers {
     private final OpmlImporter importer;
     private final boolean allowPrivateNetworks;
     private final Json json;
+    private final Runnable sourcesChanged;
 
-    /** {@code adminToken} null means admin endpoints are disabled. */
+    /**
+     * {@code adminToken} null means admin endpoints are disabled; {@code sourcesChanged} runs after a source is added
+     * or deleted (ingestion reports changed articles itself).
+     */
     AdminHandlers(BearerToken adminToken, NewsQueries queries, SourceStore sources, FeedIngester ingester,
-                  boolean allowPrivateNetworks, Json json) {
+                  boolean allowPrivateNetworks, Json json, Runnable sourcesChanged) {
         this.adminToken = adminToken;
         this.queries = queries;
         this.sources = sources;
@@ -49,6 +54,7 @@ final class AdminHandlers {
         this.importer = new OpmlImporter(sources, allowPrivateNetworks);
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.json = json;
+        this.sourcesChanged = sourcesChanged;
     }
 
     void createSource(Context ctx) {
@@ -63,6 +69,7 @@ final class AdminHandlers {
         } catch (DuplicateSourceException e) {
             throw ApiException.conflict("a source with feed_url " + feedUrl + " already exists");
         }
+        sourcesChanged.run();
         ctx.status(201).header("Location", "/api/sources/" + source.id());
         write(ctx, queries.source(source.id()).orElseThrow(() -> ApiException.notFound("the new source was deleted")));
     }
@@ -73,6 +80,7 @@ final class AdminHandlers {
         if (!sources.delete(id)) {
             throw ApiException.notFound("no source with id " + id);
         }
+        sourcesChanged.run();
         ctx.status(204);
     }
 
@@ -93,7 +101,11 @@ final class AdminHandlers {
         requireAdmin(ctx);
         requireContentType(ctx, OPML_TYPES, "OPML (text/x-opml, text/xml or application/xml)");
         try (InputStream in = ctx.bodyInputStream()) {
-            write(ctx, importer.importDocument(Opml.parse(in)));
+            OpmlImportResult result = importer.importDocument(Opml.parse(in));
+            if (result.added() > 0) {
+                sourcesChanged.run();
+            }
+            write(ctx, result);
         } catch (OpmlException e) {
             throw ApiException.invalidParameter("body", e.getMessage());
         } catch (IOException e) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param databasePoolSize {@code DATABASE_POOL_SIZE}: the connection pool's size (default 10)
  * @param redisUrl         {@code REDIS_URL} (default {@code redis://localhost:6379})
  * @param cacheEnabled     {@code CACHE_ENABLED} (default true)
+ * @param cacheNamespace   {@code CACHE_NAMESPACE} (default {@code newsagg}): the first part of every Redis key, so
+ *                         that several deployments can share one Redis
  * @param adminToken       {@code ADMIN_TOKEN}: the bearer token for admin writes; null disables them
  * @param metricsToken     {@code METRICS_TOKEN}: when set, the bearer token for {@code /metrics} and {@code /debug/timings}
  * @param timingEnabled    {@code TIMING_ENABLED} (default true): per-request timing; off only to measure its cost
@@ -27,7 +29,7 @@ import java.util.Map;
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
-                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String adminToken,
+                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, String adminToken,
                      String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds) {
 
     /**
@@ -57,6 +59,10 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         int poolSize = intValue(env, "DATABASE_POOL_SIZE", 10, 1, 200);
         URI redisUrl = redisUrl(env);
         boolean cacheEnabled = booleanValue(env, "CACHE_ENABLED", true);
+        String cacheNamespace = env.getOrDefault("CACHE_NAMESPACE", "").isBlank() ? "newsagg" : env.get("CACHE_NAMESPACE").strip();
+        if (!cacheNamespace.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new ConfigException("CACHE_NAMESPACE must be 1 to 32 letters, digits, '.', '_' or '-', was '" + cacheNamespace + "'");
+        }
         String adminToken = secret(env, "ADMIN_TOKEN");
         String metricsToken = secret(env, "METRICS_TOKEN");
         boolean timingEnabled = booleanValue(env, "TIMING_ENABLED", true);
@@ -67,7 +73,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 intValue(env, "FEEDS_WORKERS", 4, 1, 64),
                 booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
                 booleanValue(env, "DEFAULT_SOURCES", false));
-        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, adminToken,
+        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, adminToken,
                 metricsToken, timingEnabled, virtualThreads, feeds);
     }
 
@@ -80,6 +86,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " database_pool_size=" + databasePoolSize
                 + " redis_url=" + maskUrlPassword(redisUrl.toString())
                 + " cache_enabled=" + cacheEnabled
+                + " cache_namespace=" + cacheNamespace
                 + " admin_token=" + mask(adminToken)
                 + " metrics_token=" + mask(metricsToken)
                 + " timing_enabled=" + timingEnabled

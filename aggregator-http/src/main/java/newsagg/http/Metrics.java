@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.prometheus.metrics.config.EscapingScheme;
+import newsagg.cache.CacheStats;
+import newsagg.cache.Caches;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -30,7 +34,7 @@ final class Metrics {
     private record Series(String method, String route, int status) {
     }
 
-    Metrics(HikariDataSource pool) {
+    Metrics(HikariDataSource pool, Caches caches) {
         requestDuration = Histogram.builder()
                 .name("http_server_request_duration_seconds")
                 .help("Time to serve an HTTP request, from the first before-handler to the last after-handler")
@@ -45,6 +49,39 @@ final class Metrics {
         gauge("hikaricp_connections_pending", "Threads waiting for a connection", () -> bean.getThreadsAwaitingConnection());
         gauge("hikaricp_connections_max", "The pool's maximum size", () -> pool.getMaximumPoolSize());
         JvmMetrics.builder().register(registry);
+        cacheCounters(caches);
+    }
+
+    /** The response caches' counters, read at scrape time, by cache name; plus the hit ratio the load test reads. */
+    private void cacheCounters(Caches caches) {
+        cacheCounter("newsagg_cache_hits_total", "Answers served from Redis", caches, CacheStats::hits);
+        cacheCounter("newsagg_cache_misses_total", "Lookups that had to load", caches, CacheStats::misses);
+        cacheCounter("newsagg_cache_loads_total", "Loader calls", caches, CacheStats::loads);
+        cacheCounter("newsagg_cache_load_failures_total", "Loader calls that failed", caches, CacheStats::loadFailures);
+        cacheCounter("newsagg_cache_redis_errors_total", "Redis calls that failed or timed out", caches, CacheStats::redisErrors);
+        cacheCounter("newsagg_cache_bypasses_total", "Lookups served without Redis", caches, CacheStats::bypasses);
+        cacheCounter("newsagg_cache_invalidations_total", "Generation bumps seen", caches, CacheStats::invalidations);
+        CounterWithCallback.builder()
+                .name("newsagg_cache_load_seconds_total")
+                .help("Time spent in loaders")
+                .labelNames("cache")
+                .callback(callback -> caches.stats().forEach((name, stats) -> callback.call(stats.totalLoadNanos() / 1e9, name)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("newsagg_cache_hit_ratio")
+                .help("Hits over lookups since start")
+                .labelNames("cache")
+                .callback(callback -> caches.stats().forEach((name, stats) -> callback.call(stats.hitRatio(), name)))
+                .register(registry);
+    }
+
+    private void cacheCounter(String name, String help, Caches caches, ToLongFunction<CacheStats> value) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("cache")
+                .callback(callback -> caches.stats().forEach((cache, stats) -> callback.call(value.applyAsLong(stats), cache)))
+                .register(registry);
     }
 
     private void gauge(String name, String help, java.util.function.IntSupplier value) {

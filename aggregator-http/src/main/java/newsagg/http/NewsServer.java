@@ -10,9 +10,10 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import newsagg.cache.CacheSettings;
+import newsagg.cache.Caches;
 import newsagg.cache.RedisEndpoint;
 import newsagg.core.NewsCore;
-import newsagg.core.ingest.ChangeListener;
 import newsagg.core.ingest.DefaultSources;
 import newsagg.core.ingest.FeedIngester;
 import newsagg.core.ingest.FeedPoller;
@@ -33,6 +34,9 @@ public final class NewsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NewsServer.class);
 
+    /** Redis connections: enough that request threads rarely wait for one (a wait counts against the 100 ms budget). */
+    static final int REDIS_POOL_SIZE = 64;
+
     /** How long a stop waits for in-flight requests. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final String PROBLEM_WRITTEN = "newsagg.problem";
@@ -45,6 +49,7 @@ public final class NewsServer implements AutoCloseable {
     private final Metrics metrics;
     private final RequestTiming timing;
     private final BearerToken metricsToken;
+    private final Caches caches;
     private final ReadHandlers reads;
     private final AdminHandlers admin;
     private final FeedPoller poller;
@@ -53,19 +58,24 @@ public final class NewsServer implements AutoCloseable {
     private NewsServer(Config config, HikariDataSource dataSource) {
         this.config = config;
         this.dataSource = dataSource;
-        this.metrics = new Metrics(dataSource);
+        this.caches = Caches.create(config.cacheEnabled()
+                ? CacheSettings.defaults(config.redisUrl()).withNamespace(config.cacheNamespace()).withPoolSize(REDIS_POOL_SIZE)
+                : CacheSettings.disabled());
+        this.metrics = new Metrics(dataSource, caches);
         this.timing = new RequestTiming(latencies, metrics);
         this.metricsToken = config.metricsToken() == null ? null : new BearerToken(config.metricsToken());
         this.health = new Health(dataSource, config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         Config.Feeds feeds = config.feeds();
         FeedFetcher fetcher = new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(feeds.allowPrivateNetworks()));
-        FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, ChangeListener.NONE,
+        ResponseCaches responses = new ResponseCaches(caches);
+        FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, responses,
                 Clock.systemUTC(), feeds.pollInterval());
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
-        this.reads = new ReadHandlers(core.queries(), json);
+        StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
+        this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
         this.admin = new AdminHandlers(config.adminToken() == null ? null : new BearerToken(config.adminToken()),
-                core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json);
+                core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json, responses::invalidate);
         if (feeds.defaultSources()) {
             OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
             if (imported.added() > 0) {
@@ -221,6 +231,7 @@ public final class NewsServer implements AutoCloseable {
     public void close() {
         app.stop();
         poller.close();
+        caches.close();
         health.close();
         dataSource.close();
         LOG.info("newsagg stopped");

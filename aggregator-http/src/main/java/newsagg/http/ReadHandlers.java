@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.List;
 
 import io.javalin.http.Context;
+import newsagg.cache.CacheKey;
+import newsagg.cache.Lookup;
 import newsagg.core.query.ArticleFilter;
 import newsagg.core.query.NewsQueries;
+import newsagg.core.timing.StageTimer;
 
 /**
- * The public read endpoints. Each handler validates its parameters into a query, asks the core, and writes
- * the JSON bytes; nothing else happens here.
+ * The public read endpoints. Each handler validates its parameters into a query, asks the core (through a
+ * response cache for the endpoints that earned one), and writes the JSON bytes; nothing else happens here.
  */
 final class ReadHandlers {
 
@@ -18,13 +21,18 @@ final class ReadHandlers {
     static final int MAX_QUERY_CHARS = 200;
     static final int MAX_SOURCES_PER_QUERY = 50;
     static final int MAX_TRENDING_HOURS = 720;
+    static final String CACHE_STAGE = "cache";
 
     private final NewsQueries queries;
     private final Json json;
+    private final ResponseCaches caches;
+    private final StageTimer timer;
 
-    ReadHandlers(NewsQueries queries, Json json) {
+    ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
         this.queries = queries;
         this.json = json;
+        this.caches = caches;
+        this.timer = timer;
     }
 
     void articles(Context ctx) {
@@ -46,7 +54,8 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        write(ctx, new Items<>(queries.sources()));
+        CacheKey key = caches.sources.key().build();
+        writeCached(ctx, caches.sources.get(key, () -> json.bytes(new Items<>(queries.sources()))));
     }
 
     void source(Context ctx) {
@@ -62,14 +71,23 @@ final class ReadHandlers {
         }
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = params.single("cursor");
-        write(ctx, queries.search(q, limit, cursor));
+        // websearch_to_tsquery with the english configuration ignores case, so the key may too.
+        CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
+        writeCached(ctx, caches.search.get(key, () -> json.bytes(queries.search(q, limit, cursor))));
     }
 
     void trending(Context ctx) {
         Params params = new Params(ctx.queryParamMap());
         int hours = params.intValue("hours", 24, 1, MAX_TRENDING_HOURS);
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        write(ctx, queries.trending(hours, limit));
+        CacheKey key = caches.trending.key().with("hours", hours).with("limit", limit).build();
+        writeCached(ctx, caches.trending.get(key, () -> json.bytes(queries.trending(hours, limit))));
+    }
+
+    /** Writes the stored bytes as they are, says how they were served, and reports the time spent in the cache. */
+    private void writeCached(Context ctx, Lookup<byte[]> lookup) {
+        timer.add(CACHE_STAGE, lookup.cacheNanos());
+        ctx.header("X-Cache", lookup.outcome().name()).contentType("application/json").result(lookup.value());
     }
 
     private void write(Context ctx, Object body) {

@@ -22,6 +22,7 @@ class ConfigTest {
         assertThat(config.databasePoolSize()).isEqualTo(10);
         assertThat(config.redisUrl()).hasToString("redis://localhost:6379");
         assertThat(config.cacheEnabled()).isTrue();
+        assertThat(config.cacheNamespace()).isEqualTo("newsagg");
         assertThat(config.adminToken()).isNull();
         assertThat(config.virtualThreads()).isEqualTo(Runtime.version().feature() >= 21);
         assertThat(config.feeds()).isEqualTo(new Config.Feeds(true, java.time.Duration.ofMinutes(15), 4, false, false));
@@ -77,6 +78,7 @@ class ConfigTest {
             "DATABASE_URL|postgres://db|DATABASE_URL",
             "REDIS_URL|http://localhost:6379|REDIS_URL",
             "CACHE_ENABLED|maybe|CACHE_ENABLED",
+            "CACHE_NAMESPACE|a:b|CACHE_NAMESPACE",
             "ADMIN_TOKEN|short|ADMIN_TOKEN",
             "HTTP_THREADS|green|HTTP_THREADS",
             "FEEDS_POLL_INTERVAL|soon|FEEDS_POLL_INTERVAL",

@@ -35,6 +35,8 @@ final class TestServer implements AutoCloseable {
             env.put("DATABASE_PASSWORD", pg.password());
         }
         env.put("CACHE_ENABLED", "false");
+        // Tests that enable the cache get keys of their own, so no run ever reads another's cached answers.
+        env.put("CACHE_NAMESPACE", "test-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         env.putAll(extraEnvironment);
         return new TestServer(NewsServer.start(Config.fromEnvironment(env)));
     }

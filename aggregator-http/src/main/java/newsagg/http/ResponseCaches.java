@@ -1,0 +1,75 @@
+package newsagg.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import newsagg.cache.Cached;
+import newsagg.cache.Caches;
+import newsagg.cache.Codec;
+import newsagg.core.ingest.ChangeListener;
+
+/**
+ * The response caches of the endpoints the baseline profile chose (docs/PERFORMANCE.md): search, trending and the
+ * sources listing. Each stores the JSON bytes of a response and serves them as they are. All three share the
+ * {@code articles} scope: a stored article, or an added or deleted source, bumps its generation, which makes
+ * every cached answer unreachable at once.
+ */
+final class ResponseCaches implements ChangeListener {
+
+    static final String SCOPE = "articles";
+    /** How long an answer lives; a changed article invalidates it sooner, through the generation. */
+    static final Duration TTL = Duration.ofSeconds(60);
+    /** Empty answers (a search that matched nothing) live shorter, so a new article soon matches. */
+    static final Duration EMPTY_TTL = Duration.ofSeconds(10);
+    /** The cross-process lock: held at most this long, and waited for at most that long by other replicas. */
+    static final Duration LOCK_TTL = Duration.ofSeconds(15);
+    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+
+    private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
+
+    private final Caches caches;
+    final Cached<byte[]> search;
+    final Cached<byte[]> trending;
+    final Cached<byte[]> sources;
+
+    ResponseCaches(Caches caches) {
+        this.caches = caches;
+        this.search = caches.newCache("search", Codec.bytes())
+                .scope(SCOPE).ttl(TTL).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).lock(LOCK_TTL, LOCK_WAIT).build();
+        this.trending = caches.newCache("trending", Codec.bytes())
+                .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT).build();
+        this.sources = caches.newCache("sources", Codec.bytes())
+                .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT).build();
+    }
+
+    boolean enabled() {
+        return caches.enabled();
+    }
+
+    Caches caches() {
+        return caches;
+    }
+
+    /** Ingestion stored new or changed articles: every cached answer may be stale now. */
+    @Override
+    public void articlesChanged(long sourceId, int inserted, int updated) {
+        invalidate();
+    }
+
+    /** Makes every cached answer unreachable (a Redis INCR; no KEYS, no SCAN). */
+    void invalidate() {
+        caches.generations().bump(SCOPE);
+    }
+
+    static boolean hasNoItems(byte[] json) {
+        if (json.length < EMPTY_ITEMS.length) {
+            return false;
+        }
+        for (int i = 0; i < EMPTY_ITEMS.length; i++) {
+            if (json[i] != EMPTY_ITEMS[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

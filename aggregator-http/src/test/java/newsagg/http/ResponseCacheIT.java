@@ -1,0 +1,184 @@
+package newsagg.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import newsagg.core.NewsCore;
+import newsagg.core.domain.NewArticle;
+import newsagg.core.testing.Poll;
+import newsagg.core.testing.PostgresExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** The response cache on the real server with the real Redis: hits, canonical keys, invalidation, fail-open. */
+class ResponseCacheIT {
+
+    @RegisterExtension
+    static final PostgresExtension PG = new PostgresExtension();
+
+    static final String NAMESPACE = "test-rc-" + Long.toHexString(System.nanoTime());
+    static final String TOKEN = "admin-token-for-cache-tests-0123";
+    static TestServer server;
+    static newsagg.core.ingest.fetch.TestServer feeds;
+    static volatile String feed;
+
+    @BeforeAll
+    static void start() {
+        NewsCore core = NewsCore.open(PG.dataSource());
+        long source = core.sources().create("https://cache.example.org/feed", "Cache Source", null).id();
+        Instant now = Instant.now();
+        core.articles().upsert(source, List.of(
+                new NewArticle("k1", "g1", "https://cache.example.org/1", "Election night in the capital", "Votes counted.",
+                        "<p>x</p>", null, now.minusSeconds(60), now, List.of()),
+                new NewArticle("k2", "g2", "https://cache.example.org/2", "Markets rally", "Stocks climbed.",
+                        "<p>y</p>", null, now.minusSeconds(120), now, List.of())));
+        feeds = new newsagg.core.ingest.fetch.TestServer().on("/feed.xml", exchange ->
+                newsagg.core.ingest.fetch.TestServer.respond(exchange, 200, Map.of("Content-Type", "application/rss+xml"),
+                        feed.getBytes(StandardCharsets.UTF_8)));
+        server = TestServer.start(PG, Map.of("CACHE_ENABLED", "true", "REDIS_URL", "redis://127.0.0.1:6379",
+                "CACHE_NAMESPACE", NAMESPACE, "ADMIN_TOKEN", TOKEN, "FEEDS_ALLOW_PRIVATE_NETWORKS", "true",
+                "FEEDS_POLL_ENABLED", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        feeds.close();
+        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+            ScanParams params = new ScanParams().match(NAMESPACE + ":*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            int rounds = 0;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                page.getResult().forEach(jedis::del);
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && ++rounds < 10_000);
+        }
+    }
+
+    static String xCache(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Cache").orElse("(none)");
+    }
+
+    @Test
+    void aRepeatedSearchIsAHitWithTheSameBytesAndCacheTiming() {
+        HttpResponse<String> first = server.get("/api/search?q=capital&limit=7");
+        HttpResponse<String> second = server.get("/api/search?q=capital&limit=7");
+
+        assertThat(xCache(first)).isEqualTo("MISS");
+        assertThat(xCache(second)).isEqualTo("HIT");
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(second.headers().firstValue("Server-Timing")).hasValueSatisfying(v -> assertThat(v).contains("cache;dur="));
+    }
+
+    @Test
+    void queriesThatDifferOnlyInCaseAndSpacingShareAnEntry() {
+        assertThat(xCache(server.get("/api/search?q=Markets%20%20Rally&limit=3"))).isEqualTo("MISS");
+        assertThat(xCache(server.get("/api/search?q=%20markets%20rally%20&limit=3"))).isEqualTo("HIT");
+        assertThat(xCache(server.get("/api/search?q=markets%20rally&limit=4"))).isEqualTo("MISS");
+    }
+
+    @Test
+    void trendingAndSourcesAreCachedButArticleListsAreNot() {
+        server.get("/api/trending?hours=5&limit=3");
+        assertThat(xCache(server.get("/api/trending?hours=5&limit=3"))).isEqualTo("HIT");
+        server.get("/api/sources");
+        assertThat(xCache(server.get("/api/sources"))).isEqualTo("HIT");
+        assertThat(server.get("/api/articles").headers().firstValue("X-Cache")).isEmpty();
+    }
+
+    @Test
+    void newlyIngestedArticlesShowThroughEveryCachedEndpointWithinASecond() {
+        feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Fresh</title>"
+                + "<item><guid>fresh-1</guid><title>Volcano erupts near the glacier</title><link>https://fresh.example.org/1</link>"
+                + "<description>Lava.</description></item>"
+                + "<item><guid>fresh-2</guid><title>Volcano ash closes airports</title><link>https://fresh.example.org/2</link>"
+                + "<description>Flights cancelled.</description></item></channel></rss>";
+        HttpResponse<String> created = server.send(HttpRequest.newBuilder(server.uri("/api/sources"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"feed_url\":\"" + feeds.uri("/feed.xml") + "\"}")).build());
+        long sourceId = TestServer.json(created).get("id").asLong();
+        // Warm the caches with the answers from before the article exists.
+        assertThat(TestServer.json(server.get("/api/search?q=volcano")).get("items")).isEmpty();
+        server.get("/api/search?q=volcano");
+        server.get("/api/trending?hours=1&limit=100");
+        server.get("/api/sources");
+
+        HttpResponse<String> refreshed = server.send(HttpRequest.newBuilder(server.uri("/api/sources/" + sourceId + "/refresh"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(TestServer.json(refreshed).get("new").asInt()).isEqualTo(2);
+        Instant stored = Instant.now();
+
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/search?q=volcano")).get("items"),
+                items -> items.size() == 2, Duration.ofSeconds(1))).as("search shows it within 1 s").isTrue();
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/trending?hours=1&limit=100")).get("terms"),
+                terms -> terms.toString().contains("volcano"), Duration.ofSeconds(1))).as("trending shows it within 1 s").isTrue();
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/sources")).get("items"),
+                items -> count(items, sourceId) == 2, Duration.ofSeconds(1))).as("sources count it within 1 s").isTrue();
+        assertThat(Duration.between(stored, Instant.now())).isLessThan(Duration.ofSeconds(3));
+    }
+
+    static long count(JsonNode items, long sourceId) {
+        for (JsonNode item : items) {
+            if (item.get("id").asLong() == sourceId) {
+                return item.get("article_count").asLong();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void metricsExposeTheCacheCounters() {
+        server.get("/api/sources");
+        server.get("/api/sources");
+
+        String metrics = server.get("/metrics").body();
+
+        assertThat(metrics).contains("newsagg_cache_hits_total{cache=\"sources\"}", "newsagg_cache_misses_total{cache=\"search\"}",
+                "newsagg_cache_hit_ratio{cache=\"sources\"}", "newsagg_cache_redis_errors_total{cache=\"trending\"}");
+    }
+
+    @Test
+    void withTheCacheDisabledAnswersSayBypassAndReadinessSaysDisabled() {
+        try (TestServer plain = TestServer.start(PG, Map.of("CACHE_ENABLED", "false", "FEEDS_POLL_ENABLED", "false"))) {
+            assertThat(xCache(plain.get("/api/search?q=capital"))).isEqualTo("BYPASS");
+            assertThat(xCache(plain.get("/api/search?q=capital"))).isEqualTo("BYPASS");
+            assertThat(TestServer.json(plain.get("/health/ready")).get("checks").get("redis").asText()).isEqualTo("disabled");
+        }
+    }
+
+    @Test
+    void withRedisUnreachableTheApiStillAnswersAndStaysReady() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (TestServer noRedis = TestServer.start(PG, Map.of("CACHE_ENABLED", "true",
+                "REDIS_URL", "redis://127.0.0.1:" + closedPort, "FEEDS_POLL_ENABLED", "false"))) {
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> response = noRedis.get("/api/search?q=capital");
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(xCache(response)).isEqualTo("BYPASS");
+                assertThat(TestServer.json(response).get("items")).hasSize(1);
+            }
+            HttpResponse<String> ready = noRedis.get("/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(TestServer.json(ready).get("checks").get("redis").asText()).isEqualTo("down");
+        }
+    }
+}
