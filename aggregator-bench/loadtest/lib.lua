@@ -97,6 +97,11 @@ lib.paths = {
   trending_24h = function() return "/api/trending?hours=24&limit=20" end,
   trending_168h = function() return "/api/trending?hours=168&limit=20" end,
   sources = function() return "/api/sources" end,
+  -- Not in the default run: two words drawn uniformly, so that almost every query is new (cache misses).
+  search_miss = function() return "/api/search?limit=20&q=" .. pick(data.words) .. "%20" .. pick(data.words) end,
+  -- Not in the default run: the sources answer served from memory by /debug/memory/sources, for comparing a cache
+  -- hit with a route that does no I/O at all.
+  memory_sources = function() return "/debug/memory/sources" end,
 }
 
 lib.paths.mix = function()
@@ -129,8 +134,15 @@ function lib.scenario(name)
     math.randomseed(7919 * (thread_index or 1))
   end
 
+  -- /debug routes sit behind the metrics token; only the scenario that needs it sends it.
+  local headers = nil
+  local token = os.getenv("NEWSAGG_LOADTEST_TOKEN")
+  if name == "memory_sources" and token and token ~= "" then
+    headers = { ["Authorization"] = "Bearer " .. token }
+  end
+
   request = function()
-    return wrk.format("GET", path())
+    return wrk.format("GET", path(), headers)
   end
 
   -- wrk reports latencies in microseconds; errors.status counts responses with a status above 399.

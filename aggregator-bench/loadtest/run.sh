@@ -11,6 +11,8 @@ set -euo pipefail
 readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 readonly ALL_ENDPOINTS="newest,by_source,deep_cursor,article,search,trending_24h,trending_168h,sources,mix"
+# Scenarios run only when named in --endpoints: for measuring cache misses and the in-memory ceiling.
+readonly EXTRA_ENDPOINTS="search_miss,memory_sources"
 readonly WORDS_FILE="$REPO_ROOT/aggregator-core/src/main/resources/newsagg/core/corpus/news-words.txt"
 
 usage() {
@@ -104,7 +106,7 @@ URL="${URL%/}"
 IFS=',' read -r -a SELECTED <<<"$ENDPOINTS"
 ((${#SELECTED[@]} > 0)) || die "--endpoints is empty"
 for e in "${SELECTED[@]}"; do
-  [[ ",$ALL_ENDPOINTS," == *",$e,"* ]] || die "--endpoints: unknown endpoint '$e'; known: $ALL_ENDPOINTS"
+  [[ ",$ALL_ENDPOINTS,$EXTRA_ENDPOINTS," == *",$e,"* ]] || die "--endpoints: unknown endpoint '$e'; known: $ALL_ENDPOINTS,$EXTRA_ENDPOINTS"
 done
 
 # Each wrk run may overrun its duration by its request timeout; discovery and snapshots are bounded by curl timeouts.
@@ -137,6 +139,7 @@ WORK="$(mktemp -d -t newsagg-loadtest.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 export NEWSAGG_LOADTEST_DIR="$SCRIPT_DIR"
 export NEWSAGG_LOADTEST_DATA="$WORK/data.lua"
+export NEWSAGG_LOADTEST_TOKEN="$TOKEN"
 
 # GET a path; prints the body, fails on a non-2xx status or after 15 s.
 api() {
@@ -241,7 +244,8 @@ route_of() {
   case "$1" in
     newest | by_source | deep_cursor) echo "/api/articles" ;;
     article) echo "/api/articles/{id}" ;;
-    search) echo "/api/search" ;;
+    search | search_miss) echo "/api/search" ;;
+    memory_sources) echo "/debug/memory/sources" ;;
     trending_24h | trending_168h) echo "/api/trending" ;;
     sources) echo "/api/sources" ;;
     *) echo "" ;;

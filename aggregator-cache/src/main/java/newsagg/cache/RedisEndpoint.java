@@ -31,6 +31,10 @@ public final class RedisEndpoint {
 
     /** Client settings for this endpoint with the given connect and socket timeouts. */
     public JedisClientConfig clientConfig(Duration connectTimeout, Duration socketTimeout) {
+        return configBuilder(connectTimeout, socketTimeout).build();
+    }
+
+    private DefaultJedisClientConfig.Builder configBuilder(Duration connectTimeout, Duration socketTimeout) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
@@ -47,7 +51,7 @@ public final class RedisEndpoint {
         if (JedisURIHelper.hasDbIndex(uri)) {
             builder.database(JedisURIHelper.getDBIndex(uri));
         }
-        return builder.build();
+        return builder;
     }
 
     public HostAndPort hostAndPort() {
@@ -56,7 +60,9 @@ public final class RedisEndpoint {
 
     /** True when Redis answers PING within {@code timeout} (used for connect and for the reply each). */
     public boolean ping(Duration timeout) {
-        try (Jedis jedis = new Jedis(hostAndPort, clientConfig(timeout, timeout))) {
+        // A plain Jedis connection speaks RESP2; saying so up front keeps it from warning on every probe.
+        JedisClientConfig config = configBuilder(timeout, timeout).autoNegotiateProtocol(false).build();
+        try (Jedis jedis = new Jedis(hostAndPort, config)) {
             return "PONG".equals(jedis.ping());
         } catch (JedisException e) {
             return false;

@@ -54,6 +54,7 @@ public final class NewsServer implements AutoCloseable {
     private final AdminHandlers admin;
     private final FeedPoller poller;
     private final Javalin app;
+    private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, "database unavailable", Duration.ofSeconds(10));
 
     private NewsServer(Config config, HikariDataSource dataSource) {
         this.config = config;
@@ -144,6 +145,10 @@ public final class NewsServer implements AutoCloseable {
 
         routes.get("/metrics", this::metrics);
         routes.get("/debug/timings", this::timings);
+        routes.get("/debug/memory/sources", ctx -> {
+            requireMetricsToken(ctx);
+            reads.memorySources(ctx);
+        });
 
         routes.exception(ApiException.class, (e, ctx) -> {
             if (e.status() == 401) {
@@ -198,7 +203,7 @@ public final class NewsServer implements AutoCloseable {
 
     private void unexpected(Exception e, Context ctx) {
         if (DatabaseErrors.unavailable(e)) {
-            LOG.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            unavailableLog.warn(ctx.method() + " " + ctx.path() + ": " + e.getMessage());
             problem(ctx, 503, "database-unavailable", "Service unavailable",
                     "the database is not answering; try again shortly");
             ctx.header("Retry-After", "5");

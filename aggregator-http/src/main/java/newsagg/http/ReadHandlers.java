@@ -2,6 +2,7 @@ package newsagg.http;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.javalin.http.Context;
 import newsagg.cache.CacheKey;
@@ -27,6 +28,7 @@ final class ReadHandlers {
     private final Json json;
     private final ResponseCaches caches;
     private final StageTimer timer;
+    private final AtomicReference<byte[]> memorySources = new AtomicReference<>();
 
     ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
         this.queries = queries;
@@ -61,6 +63,24 @@ final class ReadHandlers {
     void source(Context ctx) {
         long id = Params.id("id", ctx.pathParam("id"));
         write(ctx, queries.source(id).orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+    }
+
+    /**
+     * The sources answer as it was on first call, served from memory: no database, no Redis. It exists to measure
+     * a cache hit against a route that does no I/O at all (docs/PERFORMANCE.md).
+     */
+    void memorySources(Context ctx) {
+        byte[] body = memorySources.get();
+        if (body == null) {
+            synchronized (memorySources) {
+                body = memorySources.get();
+                if (body == null) {
+                    body = json.bytes(new Items<>(queries.sources()));
+                    memorySources.set(body);
+                }
+            }
+        }
+        ctx.contentType("application/json").result(body);
     }
 
     void search(Context ctx) {

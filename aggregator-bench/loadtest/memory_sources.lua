@@ -1,0 +1,3 @@
+-- Scenario memory_sources: the sources answer from memory (/debug/memory/sources, behind the metrics token), the ceiling for a cache hit.
+local lib = dofile((os.getenv("NEWSAGG_LOADTEST_DIR") or "aggregator-bench/loadtest") .. "/lib.lua")
+lib.scenario("memory_sources")
