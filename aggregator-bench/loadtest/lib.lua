@@ -77,7 +77,7 @@ local function zipf_word()
   return data.words[lo]
 end
 
-local function search_query()
+local function compose_query()
   local n = weighted(query_lengths)
   local words = {}
   for i = 1, n do
@@ -85,6 +85,47 @@ local function search_query()
   end
   -- Words are a-z only (run.sh filters them), so a space is the only character that needs encoding.
   return table.concat(words, "%20")
+end
+
+-- Search traffic is Zipf over queries, as search logs are: a fixed population of distinct 1-3-word queries, built
+-- the same way in every thread and run (its own seed), of which the rank-r query is asked with weight 1/r.
+local QUERY_POPULATION = 1000
+local queries = {}
+local query_cdf = {}
+do
+  math.randomseed(20261126)
+  local seen = {}
+  local attempts = 0
+  while #queries < QUERY_POPULATION and attempts < 100 * QUERY_POPULATION do
+    attempts = attempts + 1
+    local q = compose_query()
+    if not seen[q] then
+      seen[q] = true
+      queries[#queries + 1] = q
+    end
+  end
+  local total = 0
+  for rank = 1, #queries do
+    total = total + 1 / rank
+    query_cdf[rank] = total
+  end
+  for rank = 1, #queries do
+    query_cdf[rank] = query_cdf[rank] / total
+  end
+end
+
+local function search_query()
+  local r = math.random()
+  local lo, hi = 1, #query_cdf
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if query_cdf[mid] < r then
+      lo = mid + 1
+    else
+      hi = mid
+    end
+  end
+  return queries[lo]
 end
 
 -- One path generator per scenario.

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param cacheEnabled     {@code CACHE_ENABLED} (default true)
  * @param cacheNamespace   {@code CACHE_NAMESPACE} (default {@code newsagg}): the first part of every Redis key, so
  *                         that several deployments can share one Redis
+ * @param cacheNearTtl     {@code CACHE_NEAR_TTL} (default 0, off): how long a process keeps cached answers in memory
+ *                         as well, still checked against the generation
  * @param adminToken       {@code ADMIN_TOKEN}: the bearer token for admin writes; null disables them
  * @param metricsToken     {@code METRICS_TOKEN}: when set, the bearer token for {@code /metrics} and {@code /debug/timings}
  * @param timingEnabled    {@code TIMING_ENABLED} (default true): per-request timing; off only to measure its cost
@@ -29,7 +31,7 @@ import java.util.Map;
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
-                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, String adminToken,
+                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl, String adminToken,
                      String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds) {
 
     /**
@@ -63,6 +65,9 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         if (!cacheNamespace.matches("[A-Za-z0-9_.-]{1,32}")) {
             throw new ConfigException("CACHE_NAMESPACE must be 1 to 32 letters, digits, '.', '_' or '-', was '" + cacheNamespace + "'");
         }
+        Duration cacheNearTtl = "0".equals(env.getOrDefault("CACHE_NEAR_TTL", "").strip())
+                ? Duration.ZERO
+                : durationValue(env, "CACHE_NEAR_TTL", Duration.ZERO, Duration.ofMillis(100), Duration.ofSeconds(30));
         String adminToken = secret(env, "ADMIN_TOKEN");
         String metricsToken = secret(env, "METRICS_TOKEN");
         boolean timingEnabled = booleanValue(env, "TIMING_ENABLED", true);
@@ -73,7 +78,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 intValue(env, "FEEDS_WORKERS", 4, 1, 64),
                 booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
                 booleanValue(env, "DEFAULT_SOURCES", false));
-        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, adminToken,
+        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, cacheNearTtl, adminToken,
                 metricsToken, timingEnabled, virtualThreads, feeds);
     }
 
@@ -87,6 +92,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " redis_url=" + maskUrlPassword(redisUrl.toString())
                 + " cache_enabled=" + cacheEnabled
                 + " cache_namespace=" + cacheNamespace
+                + " cache_near_ttl=" + cacheNearTtl
                 + " admin_token=" + mask(adminToken)
                 + " metrics_token=" + mask(metricsToken)
                 + " timing_enabled=" + timingEnabled

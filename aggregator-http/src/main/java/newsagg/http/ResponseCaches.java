@@ -32,14 +32,21 @@ final class ResponseCaches implements ChangeListener {
     final Cached<byte[]> trending;
     final Cached<byte[]> sources;
 
-    ResponseCaches(Caches caches) {
+    /** Entries a process keeps in memory per cache when the near-cache is on. */
+    static final int NEAR_ENTRIES = 1_000;
+
+    /** {@code nearTtl} zero leaves the in-process near-cache off. */
+    ResponseCaches(Caches caches, Duration nearTtl) {
         this.caches = caches;
-        this.search = caches.newCache("search", Codec.bytes())
-                .scope(SCOPE).ttl(TTL).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).lock(LOCK_TTL, LOCK_WAIT).build();
-        this.trending = caches.newCache("trending", Codec.bytes())
-                .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT).build();
-        this.sources = caches.newCache("sources", Codec.bytes())
-                .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT).build();
+        this.search = cache("search", nearTtl).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).build();
+        this.trending = cache("trending", nearTtl).build();
+        this.sources = cache("sources", nearTtl).build();
+    }
+
+    private Cached.Builder<byte[]> cache(String name, Duration nearTtl) {
+        Cached.Builder<byte[]> builder = caches.newCache(name, Codec.bytes())
+                .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT);
+        return nearTtl.isZero() ? builder : builder.nearCache(nearTtl, NEAR_ENTRIES);
     }
 
     boolean enabled() {
