@@ -222,7 +222,7 @@ export function checkCompose(text, { envExample = new Map(), dockerfileText = nu
       fail('ports', `${name}: only the API is published`);
     }
     for (const port of ports) {
-      const hostIp = typeof port === 'object' ? port.host_ip : /^(\[[^\]]+\]|[0-9.]+):/.exec(String(port))?.[1];
+      const hostIp = typeof port === 'object' ? port.host_ip : /^(\[[^\]]+\]|\d+\.\d+\.\d+\.\d+):/.exec(String(port))?.[1];
       if (hostIp !== '127.0.0.1') {
         fail('ports', `${name}: port ${JSON.stringify(port)} must be published on 127.0.0.1 by default`);
       }
