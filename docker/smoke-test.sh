@@ -97,6 +97,7 @@ fi
 log "engine $("$DOCKER" version --format '{{.Server.Version}}'), storage $("$DOCKER" info --format '{{.Driver}}')"
 
 # ---- 2. stand-in base images, cached by a key of their recipe
+# shellcheck source=/dev/null
 . /etc/os-release
 SUITE=${VERSION_CODENAME:?}
 MIRROR=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
@@ -216,7 +217,9 @@ code=$(curl -s -o "$WORK/articles.json" -w '%{http_code}' --max-time 10 "http://
 grep -q '"items":\[' "$WORK/articles.json" || fail "/api/articles: $(head -c 300 "$WORK/articles.json")"
 log "/api/articles: 200, $(head -c 80 "$WORK/articles.json")..."
 code=$(curl -s -o "$WORK/sources.json" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port/api/sources")
-[[ $code == 200 ]] && grep -q '"feed_url"' "$WORK/sources.json" || fail "DEFAULT_SOURCES loaded no sources: $code"
+if [[ $code != 200 ]] || ! grep -q '"feed_url"' "$WORK/sources.json"; then
+  fail "DEFAULT_SOURCES loaded no sources: $code $(head -c 300 "$WORK/sources.json")"
+fi
 log "/api/sources: the default sources are there"
 
 uid=$("$DOCKER" exec "$CONTAINER" sh -c "awk '/^Uid:/ { print \$2 }' /proc/1/status")
@@ -224,6 +227,7 @@ uid=$("$DOCKER" exec "$CONTAINER" sh -c "awk '/^Uid:/ { print \$2 }' /proc/1/sta
 log "the server (PID 1) runs as uid $uid, user $("$DOCKER" inspect -f '{{.Config.User}}' "$IMAGE")"
 heap=$("$DOCKER" exec "$CONTAINER" java -XX:MaxRAMPercentage=75.0 -XX:+PrintFlagsFinal -version 2>/dev/null \
   | awk '$2 == "MaxHeapSize" { print $4 }')
+heap=${heap:-0}
 ((heap > 0 && heap <= 768 * 1024 * 1024 * 3 / 4)) || fail "MaxHeapSize $heap does not follow the 768m container limit"
 log "container-aware heap: MaxHeapSize $((heap / 1024 / 1024)) MiB under a 768 MiB limit"
 
@@ -237,8 +241,10 @@ echo "// smoke test rebuild $(date +%s)" >>"$CONTEXT/aggregator-http/src/main/ja
 build "$WORK/build-2.log"
 step_cached "$WORK/build-2.log" "-DskipTests -pl aggregator-http -am package" \
   || fail "the build stage's dependency layer was rebuilt after a source change"
-step_present "$WORK/build-2.log" "COPY aggregator-http/src/main/" && ! step_cached "$WORK/build-2.log" "COPY aggregator-http/src/main/" \
-  || fail "the changed source was not copied again"
+if ! step_present "$WORK/build-2.log" "COPY aggregator-http/src/main/" \
+    || step_cached "$WORK/build-2.log" "COPY aggregator-http/src/main/"; then
+  fail "the changed source was not copied again"
+fi
 step_cached "$WORK/build-2.log" "COPY --from=build /layers/lib/ /app/lib/" \
   || fail "the runtime's dependency layer (/app/lib) was rebuilt after a source change"
 "$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$IMAGE" >"$WORK/layers-2.json"
