@@ -144,6 +144,11 @@ describe('.dockerignore', () => {
     assert.ok(violations.some((v) => v.message.endsWith('/.env would be sent to the daemon')), JSON.stringify(violations));
   });
 
+  test('a wildcard folder in an exception fails, since the classic builder never walks into it', () => {
+    const violations = checkDockerignore(`${DOCKERIGNORE}\n!aggregator-*/pom.xml\n`, DOCKERFILE, files);
+    assert.ok(violations.some((v) => v.rule === 'exception-folder'), JSON.stringify(violations));
+  });
+
   test('excluding the sources the Dockerfile copies fails', () => {
     const violations = checkDockerignore(`${DOCKERIGNORE}\naggregator-http/src\n`, DOCKERFILE, files);
     assert.ok(violations.some((v) => v.rule === 'keep' && v.message.includes('aggregator-http/src/main/')), JSON.stringify(violations));

@@ -37,7 +37,8 @@ export function matcher(dockerignoreText) {
 /** The repository's files: tracked and untracked-but-not-git-ignored, or a plain walk without git. */
 export function repositoryFiles(root) {
   try {
-    const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return out.split('\0').filter((p) => p && existsSync(join(root, p)));
   } catch {
     const files = [];
@@ -84,6 +85,13 @@ export function checkDockerignore(dockerignoreText, dockerfileText, files) {
   for (const path of MUST_KEEP) {
     if (ig.ignores(path)) {
       violations.push({ rule: 'keep', message: `${path} is needed by the build but excluded` });
+    }
+  }
+  for (const line of dockerignoreText.split(/\r?\n/).map((l) => l.trim())) {
+    const folder = line.startsWith('!') && line.includes('/') ? line.slice(1, line.lastIndexOf('/')) : '';
+    if (/[*?[]/.test(folder)) {
+      violations.push({ rule: 'exception-folder', message: `${line}: the classic builder skips an excluded folder `
+        + 'unless an exception starts with its literal name; spell the folders out' });
     }
   }
   const kept = files.filter((p) => !ig.ignores(p));
