@@ -104,7 +104,13 @@ MIRROR=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources
 [[ -n $MIRROR ]] || MIRROR=$(awk -v s="$SUITE" '$1 == "deb" && $3 == s { print $2; exit }' /etc/apt/sources.list)
 [[ -n $MIRROR ]] || fail "no Debian mirror found in /etc/apt"
 JDK_PACKAGES="openjdk-17-jdk-headless"
-KEY=$(printf '%s\n' "recipe-1" "$SUITE" "$MIRROR" "$JDK_PACKAGES" | sha256sum | cut -c1-12)
+# The build stand-in trusts the certificate authorities this machine added (/usr/local/share/ca-certificates),
+# as it uses this machine's apt mirror: Maven downloads through whatever this machine's network requires.
+LOCAL_CAS=$WORK/local-cas
+mkdir -p "$LOCAL_CAS"
+find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$LOCAL_CAS/" \; 2>/dev/null || true
+KEY=$( (printf '%s\n' "recipe-2" "$SUITE" "$MIRROR" "$JDK_PACKAGES"; cat "$LOCAL_CAS"/*.crt 2>/dev/null) \
+  | sha256sum | cut -c1-12)
 RUNTIME_STANDIN=newsagg-standin/debian:$SUITE-$KEY
 BUILD_STANDIN=newsagg-standin/jdk:17-$KEY
 
@@ -125,10 +131,13 @@ if "$DOCKER" image inspect "$BUILD_STANDIN" >/dev/null 2>&1; then
   log "build stand-in $BUILD_STANDIN: cached"
 else
   log "build stand-in $BUILD_STANDIN: $JDK_PACKAGES (with jmods) on the runtime stand-in"
-  "$DOCKER" build -q --network host -t "$BUILD_STANDIN" - >/dev/null <<EOF
+  "$DOCKER" build -q --network host -t "$BUILD_STANDIN" -f - "$LOCAL_CAS" >/dev/null <<EOF
 FROM $RUNTIME_STANDIN
-RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $JDK_PACKAGES \
-    && rm -rf /var/lib/apt/lists/* && test -f /usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod
+COPY . /usr/local/share/ca-certificates/
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        ca-certificates-java $JDK_PACKAGES \
+    && update-ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/* \
+    && test -f /usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod
 EOF
 fi
 
