@@ -109,10 +109,10 @@ JDK_PACKAGES="openjdk-17-jdk-headless"
 LOCAL_CAS=$WORK/local-cas
 mkdir -p "$LOCAL_CAS"
 find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$LOCAL_CAS/" \; 2>/dev/null || true
-KEY=$( (printf '%s\n' "recipe-2" "$SUITE" "$MIRROR" "$JDK_PACKAGES"; cat "$LOCAL_CAS"/*.crt 2>/dev/null) \
-  | sha256sum | cut -c1-12)
-RUNTIME_STANDIN=newsagg-standin/debian:$SUITE-$KEY
-BUILD_STANDIN=newsagg-standin/jdk:17-$KEY
+RUNTIME_KEY=$(printf '%s\n' "recipe-2" "$SUITE" "$MIRROR" | sha256sum | cut -c1-12)
+BUILD_KEY=$( (printf '%s\n' "$RUNTIME_KEY" "$JDK_PACKAGES"; cat "$LOCAL_CAS"/*.crt 2>/dev/null) | sha256sum | cut -c1-12)
+RUNTIME_STANDIN=newsagg-standin/debian:$SUITE-$RUNTIME_KEY
+BUILD_STANDIN=newsagg-standin/jdk:17-$BUILD_KEY
 
 if "$DOCKER" image inspect "$RUNTIME_STANDIN" >/dev/null 2>&1; then
   log "runtime stand-in $RUNTIME_STANDIN: cached"
