@@ -40,9 +40,10 @@ jar --create --file /layers/app/newsagg.jar --main-class newsagg.http.Main \
 rm -rf /layers/manifest
 
 # The runtime is the JDK that built the jars, so jdeps reads multi-release jars at that version.
-feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+properties=$(java -XshowSettings:properties -version 2>&1)
+feature=$(printf '%s\n' "$properties" | sed -n 's/^ *java.specification.version = //p')
+java_home=$(printf '%s\n' "$properties" | sed -n 's/^ *java.home = //p')
 found=$(jdeps --ignore-missing-deps --multi-release "$feature" --print-module-deps \
-    --class-path "$(find /layers/lib -name '*.jar' | tr '\n' ':')" \
     /layers/app/newsagg.jar /layers/lib/*.jar)
 # Not visible to jdeps: feed charsets beyond the standard ones (windows-1251, Shift_JIS, GBK, ...), elliptic-curve
 # TLS for https feeds (a separate module up to JDK 21), and JMX's platform beans for the JVM metrics.
@@ -53,7 +54,7 @@ fi
 if [ "$feature" -ge 21 ]; then compress=zip-6; else compress=2; fi
 
 echo "assemble: jdeps found $found; adding $extra"
-jlink --add-modules "$found,$extra" --strip-debug --no-man-pages --no-header-files \
+jlink --module-path "$java_home/jmods" --add-modules "$found,$extra" --strip-debug --no-man-pages --no-header-files \
     --compress="$compress" --output /layers/jre
 /layers/jre/bin/java --list-modules > /dev/null
 du -sh /layers/jre /layers/lib /layers/app
