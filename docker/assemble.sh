@@ -45,6 +45,7 @@ feature=$(printf '%s\n' "$properties" | sed -n 's/^ *java.specification.version 
 java_home=$(printf '%s\n' "$properties" | sed -n 's/^ *java.home = //p')
 found=$(jdeps --ignore-missing-deps --multi-release "$feature" --print-module-deps \
     /layers/app/newsagg.jar /layers/lib/*.jar)
+# --strip-java-debug-attributes rather than --strip-debug, which on Debian also runs objcopy (binutils).
 # Not visible to jdeps: feed charsets beyond the standard ones (windows-1251, Shift_JIS, GBK, ...), elliptic-curve
 # TLS for https feeds (a separate module up to JDK 21), and JMX's platform beans for the JVM metrics.
 extra="jdk.charsets,jdk.management"
@@ -54,7 +55,7 @@ fi
 if [ "$feature" -ge 21 ]; then compress=zip-6; else compress=2; fi
 
 echo "assemble: jdeps found $found; adding $extra"
-jlink --module-path "$java_home/jmods" --add-modules "$found,$extra" --strip-debug --no-man-pages --no-header-files \
+jlink --module-path "$java_home/jmods" --add-modules "$found,$extra" --strip-java-debug-attributes --no-man-pages --no-header-files \
     --compress="$compress" --output /layers/jre
 /layers/jre/bin/java --list-modules > /dev/null
 du -sh /layers/jre /layers/lib /layers/app
