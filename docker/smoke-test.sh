@@ -242,13 +242,14 @@ log "container-aware heap: MaxHeapSize $((heap / 1024 / 1024)) MiB under a 768 M
 
 size=$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE")
 echo "--- image $IMAGE: $((size / 1000 / 1000)) MB; its layers:"
-"$DOCKER" history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F '\t' '$1 != "0B"' | cut -c1-150
+"$DOCKER" history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F '\t' '$1 != "0B"' \
+  | sed -E 's|/bin/sh -c (#\(nop\) )?||; s/(dir|file):[0-9a-f]+ in/… in/' | cut -c1-120
 "$DOCKER" rm -f "$CONTAINER" >/dev/null
 
 # ---- 6. a code change rebuilds only the application layer
 echo "// smoke test rebuild $(date +%s)" >>"$CONTEXT/aggregator-http/src/main/java/newsagg/http/Health.java"
 build "$WORK/build-2.log"
-step_cached "$WORK/build-2.log" "-DskipTests -pl aggregator-http -am package" \
+step_cached "$WORK/build-2.log" "RUN ./mvnw -B -q -DskipTests -pl aggregator-http -am package" \
   || fail "the build stage's dependency layer was rebuilt after a source change"
 if ! step_present "$WORK/build-2.log" "COPY aggregator-http/src/main/" \
     || step_cached "$WORK/build-2.log" "COPY aggregator-http/src/main/"; then
