@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Static checks of the container assets; no Docker engine needed. Any failure exits non-zero, and so does a check
+# that stops catching what it must catch (each tool is also run on a deliberately bad fixture).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install_packages() {
+  apt-get install -y -q --no-install-recommends "$@" >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "$@" >/dev/null; }
+}
+missing=()
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "check-static: installing ${missing[*]}"
+  install_packages "${missing[@]}"
+fi
+(cd docker && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+expect_failure() {
+  local what=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    echo "check-static: FAIL: $what was accepted" >&2
+    exit 1
+  fi
+  echo "check-static: $what is rejected, as it must be"
+}
+
+echo "== compose.yml with Debian's docker-compose $(docker-compose version --short)"
+docker-compose --env-file .env.example -f compose.yml config -q
+echo "docker-compose config: ok"
+expect_failure "docker/test-fixtures/compose.bad.yml (docker-compose config)" \
+  docker-compose --env-file .env.example -f docker/test-fixtures/compose.bad.yml config -q
+
+echo "== compose.yml against the compose-spec schema and the policy"
+node docker/checks/compose-policy.mjs compose.yml .env.example docker/Dockerfile
+expect_failure "docker/test-fixtures/compose.bad.yml (compose policy)" \
+  node docker/checks/compose-policy.mjs docker/test-fixtures/compose.bad.yml .env.example docker/Dockerfile
+
+echo "== Dockerfile lint and policy"
+node docker/checks/dockerfile-policy.mjs docker/Dockerfile
+expect_failure "docker/test-fixtures/Dockerfile.bad (Dockerfile policy)" \
+  node docker/checks/dockerfile-policy.mjs docker/test-fixtures/Dockerfile.bad
+
+echo "== .dockerignore"
+node docker/checks/dockerignore.mjs
+grep -qx '\.env' .gitignore || { echo "check-static: .gitignore must ignore .env" >&2; exit 1; }
+git check-ignore -q .env.example 2>/dev/null && { echo "check-static: .env.example must not be git-ignored" >&2; exit 1; }
+
+echo "== shellcheck"
+shellcheck docker/*.sh
+shellcheck --severity=warning .ci/run
+echo "shellcheck: ok"
+
+echo "== self-tests of the checks"
+(cd docker && node --test checks/checks.test.mjs)

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Engine smoke test of docker/Dockerfile, for a machine with no registry and no bridge network (docs/CONTAINERS.md):
+#  1. starts dockerd (--bridge=none --iptables=false) unless one already answers; SKIPPED when it cannot start;
+#  2. builds stand-in base images from Debian packages (debootstrap minbase; + OpenJDK 17 with jmods) through the
+#     apt mirror this machine uses, cached as tagged images between runs;
+#  3. checks that the build context the engine receives is exactly what docker/checks/dockerignore.mjs predicts;
+#  4. builds docker/Dockerfile with the stand-ins as build args and --network host;
+#  5. runs it with --network host against PostgreSQL (its own database, dropped at the end) and Redis on 127.0.0.1,
+#     waits for the image's HEALTHCHECK to say healthy, calls /api/articles and /health/ready, checks the user;
+#  6. changes one Java source and rebuilds: the dependency layers must come from the cache, the application not.
+# All traffic stays on the loopback interface. Needs root. Environment: SMOKE_PORT (default: first free from 18180).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+STATE=/var/lib/newsagg-smoke
+SOCKET=unix://$STATE/docker.sock
+DATABASE=newsagg_smoke
+IMAGE=newsagg/api:smoke
+CONTAINER=newsagg-smoke
+STARTED=$(date +%s)
+WORK=$(mktemp -d /var/tmp/newsagg-smoke.XXXXXX)
+OWN_DOCKERD_PID=
+
+log() { echo "smoke: $*"; }
+fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
+skip() {
+  echo
+  echo "##############################################################################"
+  echo "SKIPPED: docker/smoke-test.sh: $*"
+  echo "##############################################################################"
+  echo
+  exit 0
+}
+
+cleanup() {
+  local status=$?
+  if [[ -n ${DOCKER_HOST:-} ]] && [[ -n ${DOCKER:-} ]]; then
+    if ((status != 0)) && "$DOCKER" container inspect "$CONTAINER" >/dev/null 2>&1; then
+      echo "--- container log (last 40 lines)"; "$DOCKER" logs --tail 40 "$CONTAINER" 2>&1 || true
+    fi
+    "$DOCKER" rm -f "$CONTAINER" >/dev/null 2>&1 || true
+  fi
+  dropdb -h 127.0.0.1 -U postgres --if-exists "$DATABASE" 2>/dev/null || true
+  rm -rf "$WORK"
+  if [[ -n $OWN_DOCKERD_PID ]]; then
+    kill "$OWN_DOCKERD_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$OWN_DOCKERD_PID" 2>/dev/null || break; sleep 1; done
+  fi
+  log "finished with status $status after $(($(date +%s) - STARTED)) s"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+# ---- 1. the engine
+if [[ $(id -u) -ne 0 ]]; then
+  skip "needs root to start dockerd"
+fi
+# Installing docker.io must not start Debian's own daemon: that one would create the docker0 bridge.
+install_without_starting() {
+  local policy=/usr/sbin/policy-rc.d ours=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=yes
+  fi
+  local status=0
+  { apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "$@" >/dev/null; }; } || status=$?
+  [[ -z $ours ]] || rm -f "$policy"
+  return "$status"
+}
+if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+  log "installing docker.io and debootstrap"
+  install_without_starting docker.io debootstrap || skip "cannot install docker.io and debootstrap"
+fi
+# Debian's CLI matches Debian's daemon; its `docker build` is the classic builder, whose log says "Using cache".
+DOCKER=/usr/bin/docker
+[[ -x $DOCKER ]] || DOCKER=$(command -v docker)
+export DOCKER_BUILDKIT=0
+mkdir -p "$STATE"
+export DOCKER_HOST=$SOCKET
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  log "starting dockerd (no bridge, no iptables; data in $STATE)"
+  dockerd --host "$SOCKET" --data-root "$STATE/data" --exec-root "$STATE/exec" --pidfile "$STATE/dockerd.pid" \
+    --bridge=none --iptables=false --ip-masq=false >"$STATE/dockerd.log" 2>&1 &
+  OWN_DOCKERD_PID=$!
+  for _ in $(seq 1 60); do
+    "$DOCKER" info >/dev/null 2>&1 && break
+    kill -0 "$OWN_DOCKERD_PID" 2>/dev/null || break
+    sleep 1
+  done
+  if ! "$DOCKER" info >/dev/null 2>&1; then
+    reason=$(tail -n 3 "$STATE/dockerd.log" | tr '\n' ' ')
+    OWN_DOCKERD_PID=
+    skip "dockerd did not start: $reason"
+  fi
+fi
+log "engine $("$DOCKER" version --format '{{.Server.Version}}'), storage $("$DOCKER" info --format '{{.Driver}}')"
+
+# ---- 2. stand-in base images, cached by a key of their recipe
+# shellcheck source=/dev/null
+. /etc/os-release
+SUITE=${VERSION_CODENAME:?}
+MIRROR=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+[[ -n $MIRROR ]] || MIRROR=$(awk -v s="$SUITE" '$1 == "deb" && $3 == s { print $2; exit }' /etc/apt/sources.list)
+[[ -n $MIRROR ]] || fail "no Debian mirror found in /etc/apt"
+JDK_PACKAGES="openjdk-17-jdk-headless"
+# The build stand-in trusts the certificate authorities this machine added (/usr/local/share/ca-certificates),
+# as it uses this machine's apt mirror: Maven downloads through whatever this machine's network requires.
+LOCAL_CAS=$WORK/local-cas
+mkdir -p "$LOCAL_CAS"
+find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$LOCAL_CAS/" \; 2>/dev/null || true
+RUNTIME_KEY=$(printf '%s\n' "recipe-2" "$SUITE" "$MIRROR" | sha256sum | cut -c1-12)
+BUILD_KEY=$( (printf '%s\n' "$RUNTIME_KEY" "$JDK_PACKAGES"; cat "$LOCAL_CAS"/*.crt 2>/dev/null) | sha256sum | cut -c1-12)
+RUNTIME_STANDIN=newsagg-standin/debian:$SUITE-$RUNTIME_KEY
+BUILD_STANDIN=newsagg-standin/jdk:17-$BUILD_KEY
+
+if "$DOCKER" image inspect "$RUNTIME_STANDIN" >/dev/null 2>&1; then
+  log "runtime stand-in $RUNTIME_STANDIN: cached"
+else
+  log "runtime stand-in $RUNTIME_STANDIN: debootstrap --variant=minbase $SUITE from $MIRROR"
+  rootfs=$WORK/rootfs
+  debootstrap --variant=minbase "$SUITE" "$rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$WORK/debootstrap.log"; fail "debootstrap failed"; }
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" --numeric-owner -c . \
+    | "$DOCKER" import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'CMD ["bash"]' - "$RUNTIME_STANDIN" >/dev/null
+  rm -rf "$rootfs"
+fi
+if "$DOCKER" image inspect "$BUILD_STANDIN" >/dev/null 2>&1; then
+  log "build stand-in $BUILD_STANDIN: cached"
+else
+  log "build stand-in $BUILD_STANDIN: $JDK_PACKAGES (with jmods) on the runtime stand-in"
+  "$DOCKER" build -q --network host -t "$BUILD_STANDIN" -f - "$LOCAL_CAS" >/dev/null <<EOF
+FROM $RUNTIME_STANDIN
+COPY . /usr/local/share/ca-certificates/
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        ca-certificates-java $JDK_PACKAGES \
+    && update-ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/* \
+    && test -f /usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod
+EOF
+fi
+
+# ---- 3. the build context, from a copy of the work tree (so that step 6 can change a source)
+CONTEXT=$WORK/context
+mkdir -p "$CONTEXT"
+git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$CONTEXT"
+[[ -f $CONTEXT/docker/Dockerfile ]] || fail "copying the work tree into $CONTEXT failed"
+[[ -d $ROOT/docker/node_modules ]] || (cd "$ROOT/docker" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd "$CONTEXT" && node "$ROOT/docker/checks/dockerignore.mjs" --list) | LC_ALL=C sort >"$WORK/expected-context.txt"
+"$DOCKER" build -q --network host -t newsagg-smoke/context -f - "$CONTEXT" >/dev/null <<EOF
+FROM $RUNTIME_STANDIN
+COPY . /context
+RUN cd /context && find . -type f | sed 's|^\./||' > /context.txt
+EOF
+"$DOCKER" run --rm --network host newsagg-smoke/context cat /context.txt | LC_ALL=C sort >"$WORK/engine-context.txt"
+"$DOCKER" rmi -f newsagg-smoke/context >/dev/null
+if ! diff -u "$WORK/expected-context.txt" "$WORK/engine-context.txt"; then
+  fail "the engine's build context differs from what docker/checks/dockerignore.mjs predicts"
+fi
+log "build context: $(wc -l <"$WORK/engine-context.txt") files, as .dockerignore's check predicts"
+
+# ---- 4. the image
+build() {
+  local logfile=$1
+  local t0
+  t0=$(date +%s)
+  if ! "$DOCKER" build --network host -f "$CONTEXT/docker/Dockerfile" -t "$IMAGE" \
+      --build-arg "BUILD_IMAGE=$BUILD_STANDIN" --build-arg "RUNTIME_IMAGE=$RUNTIME_STANDIN" \
+      --build-arg "REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+      "$CONTEXT" >"$logfile" 2>&1; then
+    tail -n 40 "$logfile"
+    fail "docker build failed (log above)"
+  fi
+  log "built $IMAGE in $(($(date +%s) - t0)) s"
+}
+# "Step N/M : INSTRUCTION" is followed by " ---> Using cache" when the step came from the cache.
+step_cached() {
+  local logfile=$1 pattern=$2
+  awk -v p="$pattern" '
+    /^Step [0-9]+\/[0-9]+ : / { step = (index($0, p) > 0); next }
+    step && /^ ---> Using cache/ { found = 1 }
+    step && /^ ---> Running in/ { found = 0; step = 0 }
+    END { exit found ? 0 : 1 }' "$logfile"
+}
+step_present() { grep -qF "$2" "$1"; }
+
+build "$WORK/build-1.log"
+"$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$IMAGE" >"$WORK/layers-1.json"
+
+# ---- 5. run it against this machine's PostgreSQL and Redis, on the host network
+port=${SMOKE_PORT:-}
+if [[ -z $port ]]; then
+  for candidate in $(seq 18180 18199); do
+    if ! ss -Hltn "sport = :$candidate" | grep -q .; then port=$candidate; break; fi
+  done
+fi
+[[ -n $port ]] || fail "no free port in 18180-18199"
+dropdb -h 127.0.0.1 -U postgres --if-exists "$DATABASE"
+createdb -h 127.0.0.1 -U postgres "$DATABASE"
+"$DOCKER" rm -f "$CONTAINER" >/dev/null 2>&1 || true
+# No feed polling: the container must not reach past the loopback interface.
+"$DOCKER" run -d --name "$CONTAINER" --network host --memory 768m \
+  -e PORT="$port" -e DATABASE_URL="jdbc:postgresql://127.0.0.1:5432/$DATABASE" -e DATABASE_USER=postgres \
+  -e REDIS_URL=redis://127.0.0.1:6379 -e DEFAULT_SOURCES=true -e FEEDS_POLL_ENABLED=false \
+  "$IMAGE" >/dev/null
+log "container started on 127.0.0.1:$port; waiting for its HEALTHCHECK"
+deadline=$(($(date +%s) + 180))
+status=starting
+while (($(date +%s) < deadline)); do
+  status=$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$CONTAINER")
+  [[ $status == healthy ]] && break
+  [[ $("$DOCKER" inspect -f '{{.State.Running}}' "$CONTAINER") == true ]] || fail "the container exited"
+  sleep 2
+done
+[[ $status == healthy ]] || fail "not healthy within 180 s (status: $status)"
+log "HEALTHCHECK: healthy after $(($(date +%s) - deadline + 180)) s"
+
+code=$(curl -s -o "$WORK/ready.json" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port/health/ready")
+[[ $code == 200 ]] || fail "/health/ready answered $code: $(cat "$WORK/ready.json")"
+grep -q '"database":"up"' "$WORK/ready.json" || fail "/health/ready: $(cat "$WORK/ready.json")"
+grep -q '"redis":"up"' "$WORK/ready.json" || fail "/health/ready: $(cat "$WORK/ready.json")"
+log "/health/ready: $(cat "$WORK/ready.json")"
+code=$(curl -s -o "$WORK/articles.json" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port/api/articles?limit=5")
+[[ $code == 200 ]] || fail "/api/articles answered $code: $(head -c 300 "$WORK/articles.json")"
+grep -q '"items":\[' "$WORK/articles.json" || fail "/api/articles: $(head -c 300 "$WORK/articles.json")"
+log "/api/articles: 200, $(head -c 80 "$WORK/articles.json")..."
+code=$(curl -s -o "$WORK/sources.json" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port/api/sources")
+if [[ $code != 200 ]] || ! grep -q '"feed_url"' "$WORK/sources.json"; then
+  fail "DEFAULT_SOURCES loaded no sources: $code $(head -c 300 "$WORK/sources.json")"
+fi
+log "/api/sources: the default sources are there"
+
+uid=$("$DOCKER" exec "$CONTAINER" sh -c "awk '/^Uid:/ { print \$2 }' /proc/1/status")
+[[ -n $uid && $uid != 0 ]] || fail "the server runs as uid '$uid'"
+log "the server (PID 1) runs as uid $uid, user $("$DOCKER" inspect -f '{{.Config.User}}' "$IMAGE")"
+heap=$("$DOCKER" exec "$CONTAINER" java -XX:MaxRAMPercentage=75.0 -XX:+PrintFlagsFinal -version 2>/dev/null \
+  | awk '$2 == "MaxHeapSize" { print $4 }')
+heap=${heap:-0}
+((heap > 0 && heap <= 768 * 1024 * 1024 * 3 / 4)) || fail "MaxHeapSize $heap does not follow the 768m container limit"
+log "container-aware heap: MaxHeapSize $((heap / 1024 / 1024)) MiB under a 768 MiB limit"
+
+size=$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE")
+echo "--- image $IMAGE: $((size / 1000 / 1000)) MB; its layers:"
+"$DOCKER" history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F '\t' '$1 != "0B"' \
+  | sed -E 's|/bin/sh -c (#\(nop\) )?||; s/(dir|file):[0-9a-f]+ in/… in/' | cut -c1-120
+"$DOCKER" rm -f "$CONTAINER" >/dev/null
+
+# ---- 6. a code change rebuilds only the application layer
+echo "// smoke test rebuild $(date +%s)" >>"$CONTEXT/aggregator-http/src/main/java/newsagg/http/Health.java"
+build "$WORK/build-2.log"
+step_cached "$WORK/build-2.log" "RUN ./mvnw -B -q -DskipTests -pl aggregator-http -am package" \
+  || fail "the build stage's dependency layer was rebuilt after a source change"
+if ! step_present "$WORK/build-2.log" "COPY aggregator-http/src/main/" \
+    || step_cached "$WORK/build-2.log" "COPY aggregator-http/src/main/"; then
+  fail "the changed source was not copied again"
+fi
+step_cached "$WORK/build-2.log" "COPY --from=build /layers/lib/ /app/lib/" \
+  || fail "the runtime's dependency layer (/app/lib) was rebuilt after a source change"
+"$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$IMAGE" >"$WORK/layers-2.json"
+node -e '
+  const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const fresh = b.filter((layer) => !a.includes(layer));
+  if (a.length !== b.length || fresh.length !== 1) { console.error("before:", a, "after:", b); process.exit(1); }
+' "$WORK/layers-1.json" "$WORK/layers-2.json" || fail "expected exactly one new layer (the application) after the rebuild"
+log "rebuild: dependency layers from cache, only the application layer is new"
+
+# Keep the build stage (and so its dependency layer) referenced by a tag, then drop what earlier runs left
+# dangling: the next run starts from the cache, and the disk does not fill up run after run.
+"$DOCKER" build -q --network host --target build -f "$CONTEXT/docker/Dockerfile" -t newsagg-smoke/build-cache \
+  --build-arg "BUILD_IMAGE=$BUILD_STANDIN" --build-arg "RUNTIME_IMAGE=$RUNTIME_STANDIN" "$CONTEXT" >/dev/null
+"$DOCKER" image prune -f >/dev/null
+log "PASSED"
