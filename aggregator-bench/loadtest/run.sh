@@ -305,8 +305,8 @@ for scenario in "${SELECTED[@]}"; do
     | ($delta | to_entries | map(
         (.key | capture("(cache|name)=\"(?<c>[^\"]*)\"").c // "all") as $cache
         | (.key | ascii_downcase) as $k
-        | if ($k | test("miss")) then {cache: $cache, kind: "misses", value}
-          elif ($k | test("hit")) then {cache: $cache, kind: "hits", value}
+        | if ($k | test("^newsagg_cache_misses_total")) then {cache: $cache, kind: "misses", value}
+          elif ($k | test("^newsagg_cache_hits_total")) then {cache: $cache, kind: "hits", value}
           else empty end)
       | group_by(.cache) | map({key: .[0].cache, value: (group_by(.kind) | map({key: .[0].kind, value: (map(.value) | add)}) | from_entries)})
       | from_entries) as $by_cache

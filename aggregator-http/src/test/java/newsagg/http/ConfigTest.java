@@ -23,6 +23,8 @@ class ConfigTest {
         assertThat(config.redisUrl()).hasToString("redis://localhost:6379");
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.cacheNamespace()).isEqualTo("newsagg");
+        assertThat(config.cacheNearTtl()).hasSeconds(2);
+        assertThat(Config.fromEnvironment(Map.of("CACHE_NEAR_TTL", "0")).cacheNearTtl()).isZero();
         assertThat(config.adminToken()).isNull();
         assertThat(config.virtualThreads()).isEqualTo(Runtime.version().feature() >= 21);
         assertThat(config.feeds()).isEqualTo(new Config.Feeds(true, java.time.Duration.ofMinutes(15), 4, false, false));
@@ -79,6 +81,7 @@ class ConfigTest {
             "REDIS_URL|http://localhost:6379|REDIS_URL",
             "CACHE_ENABLED|maybe|CACHE_ENABLED",
             "CACHE_NAMESPACE|a:b|CACHE_NAMESPACE",
+            "CACHE_NEAR_TTL|5m|CACHE_NEAR_TTL",
             "ADMIN_TOKEN|short|ADMIN_TOKEN",
             "HTTP_THREADS|green|HTTP_THREADS",
             "FEEDS_POLL_INTERVAL|soon|FEEDS_POLL_INTERVAL",
