@@ -63,18 +63,23 @@ local function weighted(pairs_list)
   return pairs_list[#pairs_list][1]
 end
 
-local function zipf_word()
+-- The rank drawn from a cumulative distribution (ascending, ending at 1), by binary search.
+local function sample(cdf)
   local r = math.random()
-  local lo, hi = 1, #zipf_cdf
+  local lo, hi = 1, #cdf
   while lo < hi do
     local mid = math.floor((lo + hi) / 2)
-    if zipf_cdf[mid] < r then
+    if cdf[mid] < r then
       lo = mid + 1
     else
       hi = mid
     end
   end
-  return data.words[lo]
+  return lo
+end
+
+local function zipf_word()
+  return data.words[sample(zipf_cdf)]
 end
 
 local function compose_query()
@@ -115,17 +120,7 @@ do
 end
 
 local function search_query()
-  local r = math.random()
-  local lo, hi = 1, #query_cdf
-  while lo < hi do
-    local mid = math.floor((lo + hi) / 2)
-    if query_cdf[mid] < r then
-      lo = mid + 1
-    else
-      hi = mid
-    end
-  end
-  return queries[lo]
+  return queries[sample(query_cdf)]
 end
 
 -- One path generator per scenario.
