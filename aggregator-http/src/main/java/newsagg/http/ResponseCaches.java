@@ -19,6 +19,12 @@ final class ResponseCaches implements ChangeListener {
     static final String SCOPE = "articles";
     /** How long an answer lives; a changed article invalidates it sooner, through the generation. */
     static final Duration TTL = Duration.ofSeconds(60);
+    /**
+     * Search answers live longer: a miss costs up to a second of database time, and with 60 s the popular queries
+     * expired about as fast as misses refilled them (60 % hits, docs/PERFORMANCE.md). The generation still
+     * invalidates them as soon as an article arrives, so the TTL only bounds memory.
+     */
+    static final Duration SEARCH_TTL = Duration.ofMinutes(10);
     /** Empty answers (a search that matched nothing) live shorter, so a new article soon matches. */
     static final Duration EMPTY_TTL = Duration.ofSeconds(10);
     /** The cross-process lock: held at most this long, and waited for at most that long by other replicas. */
@@ -38,7 +44,7 @@ final class ResponseCaches implements ChangeListener {
     /** {@code nearTtl} zero leaves the in-process near-cache off. */
     ResponseCaches(Caches caches, Duration nearTtl) {
         this.caches = caches;
-        this.search = cache("search", nearTtl).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).build();
+        this.search = cache("search", nearTtl).ttl(SEARCH_TTL).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).build();
         this.trending = cache("trending", nearTtl).build();
         this.sources = cache("sources", nearTtl).build();
     }
