@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import newsagg.core.store.DataSources;
 
 /**
  * The server's connection pool. Every wait is bounded: getting a connection, validating it, and each
@@ -11,7 +12,6 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 final class Databases {
 
-    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
     private Databases() {
@@ -24,14 +24,8 @@ final class Databases {
 
     /** A pool whose statements time out after {@code statementTimeout}; zero means never (bulk loads). */
     static HikariDataSource pool(Config config, Duration statementTimeout) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("newsagg");
-        hikari.setJdbcUrl(config.databaseUrl());
-        hikari.setUsername(config.databaseUser());
-        hikari.setPassword(config.databasePassword());
-        hikari.setMaximumPoolSize(config.databasePoolSize());
-        hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-        hikari.setValidationTimeout(1_000);
+        HikariConfig hikari = DataSources.config(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.databasePoolSize(), "newsagg");
         // Start even when the database is down: readiness reports it, and requests get 503 until it is back.
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("connectTimeout", "3");

@@ -134,7 +134,8 @@ public final class NewsServer implements AutoCloseable {
         routes.get("/api/search", reads::search);
         routes.get("/api/trending", reads::trending);
 
-        routes.get("/health/live", ctx -> ctx.contentType("application/json").result(json.bytes(Map.of("status", "up"))));
+        byte[] live = json.bytes(Map.of("status", "up"));
+        routes.get("/health/live", ctx -> ctx.contentType("application/json").result(live));
         routes.get("/health/ready", this::ready);
 
         routes.post("/api/sources", admin::createSource);
@@ -160,16 +161,13 @@ public final class NewsServer implements AutoCloseable {
                 problem(ctx, 400, "invalid-parameter", "Invalid parameter", "cursor: " + e.getMessage()));
         routes.exception(HttpResponseException.class, (e, ctx) -> frameworkProblem(ctx, e.getStatus()));
         routes.exception(Exception.class, this::unexpected);
-        routes.error(404, "*", ctx -> {
-            if (ctx.attribute(PROBLEM_WRITTEN) == null) {
-                frameworkProblem(ctx, 404);
-            }
-        });
-        routes.error(405, "*", ctx -> {
-            if (ctx.attribute(PROBLEM_WRITTEN) == null) {
-                frameworkProblem(ctx, 405);
-            }
-        });
+        for (int status : new int[] {404, 405}) {
+            routes.error(status, "*", ctx -> {
+                if (ctx.attribute(PROBLEM_WRITTEN) == null) {
+                    frameworkProblem(ctx, status);
+                }
+            });
+        }
     }
 
     /** The API serves no HTML, so nothing it returns may be sniffed, framed or allowed to load anything. */

@@ -28,6 +28,8 @@ final class ReadHandlers {
     private final Json json;
     private final ResponseCaches caches;
     private final StageTimer timer;
+    /** The sources listing has no parameters, so its key never changes. */
+    private final CacheKey sourcesKey;
     private final AtomicReference<byte[]> memorySources = new AtomicReference<>();
 
     ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
@@ -35,6 +37,7 @@ final class ReadHandlers {
         this.json = json;
         this.caches = caches;
         this.timer = timer;
+        this.sourcesKey = caches.sources.key().build();
     }
 
     void articles(Context ctx) {
@@ -56,8 +59,7 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        CacheKey key = caches.sources.key().build();
-        writeCached(ctx, caches.sources.get(key, () -> json.bytes(new Items<>(queries.sources()))));
+        writeCached(ctx, caches.sources.get(sourcesKey, () -> json.bytes(new Items<>(queries.sources()))));
     }
 
     void source(Context ctx) {

@@ -55,14 +55,6 @@ final class ResponseCaches implements ChangeListener {
         return nearTtl.isZero() ? builder : builder.nearCache(nearTtl, NEAR_ENTRIES);
     }
 
-    boolean enabled() {
-        return caches.enabled();
-    }
-
-    Caches caches() {
-        return caches;
-    }
-
     /** Ingestion stored new or changed articles: every cached answer may be stale now. */
     @Override
     public void articlesChanged(long sourceId, int inserted, int updated) {

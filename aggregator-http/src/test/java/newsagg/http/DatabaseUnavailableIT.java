@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import newsagg.core.store.DataSources;
 import newsagg.core.testing.Poll;
 import newsagg.core.testing.PostgresExtension;
 import newsagg.core.testing.TestPostgres;
@@ -32,7 +33,7 @@ class DatabaseUnavailableIT {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             JsonNode problem = ApiContractIT.assertProblem(articles, 503);
             assertThat(problem.get("detail").asText()).contains("database");
-            assertThat(took).isLessThan(Databases.CONNECTION_TIMEOUT.plusSeconds(5));
+            assertThat(took).isLessThan(DataSources.CONNECTION_TIMEOUT.plusSeconds(5));
 
             HttpResponse<String> ready = server.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);

@@ -1,5 +1,6 @@
 package newsagg.core.store;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -11,7 +12,8 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 public final class DataSources {
 
-    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+    /** The longest wait for a pooled connection before the pool gives up. */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     private static final long VALIDATION_TIMEOUT_MS = 1_000;
 
     private DataSources() {
@@ -19,6 +21,14 @@ public final class DataSources {
 
     /** A pool of at most {@code poolSize} connections; {@code password} may be null (trust authentication). */
     public static HikariDataSource pooled(String jdbcUrl, String user, String password, int poolSize, String poolName) {
+        return new HikariDataSource(config(jdbcUrl, user, password, poolSize, poolName));
+    }
+
+    /**
+     * The settings {@link #pooled} uses (bounded connection and validation waits), for callers that add their own
+     * before building the pool.
+     */
+    public static HikariConfig config(String jdbcUrl, String user, String password, int poolSize, String poolName) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, was " + jdbcUrl);
@@ -32,8 +42,8 @@ public final class DataSources {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName(Objects.requireNonNull(poolName, "poolName"));
-        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(VALIDATION_TIMEOUT_MS);
-        return new HikariDataSource(config);
+        return config;
     }
 }
