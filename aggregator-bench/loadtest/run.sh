@@ -22,7 +22,8 @@ usage: run.sh --url URL --label LABEL [options]
   --url URL            server base URL; only http://127.0.0.1[:port] or http://localhost[:port]
   --label LABEL        names the result file (letters, digits, '.', '_', '-')
   --duration D         measured time per endpoint, e.g. 30s or 2m (default 30s)
-  --warmup D           warm-up with the whole mix before measuring, not recorded (default 10s; 0 skips it)
+  --warmup D           warm-up before measuring, not recorded (default 10s; 0 skips it)
+  --warmup-scenario S  the scenario the warm-up runs (default mix; e.g. search, to fill the search cache)
   --connections N      wrk connections (default 32)
   --threads N          wrk threads (default 2)
   --timeout D          wrk per-request timeout; slower requests count as socket errors (default 5s)
@@ -66,7 +67,7 @@ positive_int() {
 }
 
 URL="" LABEL="" NOTE="" TOKEN="${METRICS_TOKEN:-}"
-DURATION=30 WARMUP=10 CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
+DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
 ENDPOINTS="$ALL_ENDPOINTS"
 OUT_DIR="$REPO_ROOT/aggregator-bench/results"
 
@@ -78,6 +79,7 @@ while [[ $# -gt 0 ]]; do
     --label) LABEL="$2" ;;
     --duration) DURATION="$(seconds_of "$2" --duration)" ;;
     --warmup) WARMUP="$(seconds_of "$2" --warmup)" ;;
+    --warmup-scenario) WARMUP_SCENARIO="$2" ;;
     --connections) CONNECTIONS="$(positive_int "$2" --connections)" ;;
     --threads) THREADS="$(positive_int "$2" --threads)" ;;
     --timeout) TIMEOUT="$(seconds_of "$2" --timeout)" ;;
@@ -108,6 +110,8 @@ IFS=',' read -r -a SELECTED <<<"$ENDPOINTS"
 for e in "${SELECTED[@]}"; do
   [[ ",$ALL_ENDPOINTS,$EXTRA_ENDPOINTS," == *",$e,"* ]] || die "--endpoints: unknown endpoint '$e'; known: $ALL_ENDPOINTS,$EXTRA_ENDPOINTS"
 done
+[[ ",$ALL_ENDPOINTS,$EXTRA_ENDPOINTS," == *",$WARMUP_SCENARIO,"* ]] \
+  || die "--warmup-scenario: unknown scenario '$WARMUP_SCENARIO'; known: $ALL_ENDPOINTS,$EXTRA_ENDPOINTS"
 
 # Each wrk run may overrun its duration by its request timeout; discovery and snapshots are bounded by curl timeouts.
 if [[ -z "$MAX_TOTAL" ]]; then
@@ -277,8 +281,8 @@ wait_idle() {
 
 COMPLETE=true
 if ((WARMUP > 0)); then
-  log "warm-up: mix for ${WARMUP}s (not recorded)"
-  run_wrk mix "$WARMUP" "$WORK/warmup.txt" || die "wrk warm-up failed: $(tail -n 3 "$WORK/warmup.txt")"
+  log "warm-up: $WARMUP_SCENARIO for ${WARMUP}s (not recorded)"
+  run_wrk "$WARMUP_SCENARIO" "$WARMUP" "$WORK/warmup.txt" || die "wrk warm-up failed: $(tail -n 3 "$WORK/warmup.txt")"
 fi
 
 : >"$WORK/results.jsonl"
@@ -344,14 +348,14 @@ MIX_WEIGHTS="$({ sed -n 's/^NEWSAGG_RESULT //p' "$WORK/mix.txt" "$WORK/warmup.tx
 jq -s --arg run_label "$LABEL" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --argjson dirty "$DIRTY" \
   --arg jdk "$JDK" --arg note "$NOTE" --arg url "$URL" --arg wrk_version "$WRK_VERSION" \
   --argjson threads "$THREADS" --argjson connections "$CONNECTIONS" --argjson duration "$DURATION" \
-  --argjson warmup "$WARMUP" --argjson timeout "$TIMEOUT" --argjson complete "$COMPLETE" \
+  --argjson warmup "$WARMUP" --arg warmup_scenario "$WARMUP_SCENARIO" --argjson timeout "$TIMEOUT" --argjson complete "$COMPLETE" \
   --argjson sources "$SOURCE_COUNT" --argjson ids "$ID_COUNT" --argjson cursors "$CURSOR_COUNT" \
   --argjson words "$WORD_COUNT" --arg words_from "$WORDS_FROM" --argjson deep_page "$DEEP_PAGE" \
   --argjson timings "$TIMINGS_AVAILABLE" --argjson mix_weights "${MIX_WEIGHTS:-null}" '
   {label: $run_label, date: $date, git_commit: $commit, git_dirty: $dirty,
    jdk_on_path: $jdk, note: $note, url: $url, complete: $complete, server_timings: $timings,
    wrk: {version: $wrk_version, threads: $threads, connections: $connections, duration_s: $duration,
-         warmup_s: $warmup, timeout_s: $timeout},
+         warmup_s: $warmup, warmup_scenario: $warmup_scenario, timeout_s: $timeout},
    data: {sources: $sources, article_ids: $ids, deep_page: $deep_page, deep_cursors: $cursors,
           search_words: $words, search_words_from: $words_from},
    mix_weights: $mix_weights,
