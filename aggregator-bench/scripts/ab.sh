@@ -58,9 +58,11 @@ trap stop_server EXIT
 
 start_server() {
   local java_bin="$1" extra_env="$2" log="$3"
+  # A fresh cache namespace per server, so that no run starts with what an earlier one stored.
+  local namespace="ab-$RANDOM$RANDOM"
   # shellcheck disable=SC2086 # extra_env is a list of K=V words on purpose
   env DATABASE_URL="jdbc:postgresql://127.0.0.1:5432/$db" DATABASE_USER=postgres PORT="$port" \
-    CACHE_ENABLED=false FEEDS_POLL_ENABLED=false $extra_env \
+    CACHE_ENABLED=false CACHE_NAMESPACE="$namespace" FEEDS_POLL_ENABLED=false $extra_env \
     "$java_bin" "-Xms$heap" "-Xmx$heap" -jar "$JAR" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do
