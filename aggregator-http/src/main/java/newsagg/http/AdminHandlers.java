@@ -131,7 +131,8 @@ final class AdminHandlers {
     }
 
     private static void requireContentType(Context ctx, Set<String> accepted, String description) {
-        String raw = ctx.contentType();
+        // The raw header: the servlet's getContentType() parses the charset and throws on a bogus one (a 500).
+        String raw = ctx.header("Content-Type");
         String mediaType = raw == null ? "" : raw.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!accepted.contains(mediaType)) {
             throw ApiException.unsupportedMediaType(description);

@@ -32,7 +32,7 @@ final class Cors {
      * varies by origin so that a shared cache never serves one origin's grant to another.
      */
     void before(Context ctx) {
-        if (!isRead(ctx.method().name(), ctx.path())) {
+        if (!isRead(ctx.req().getMethod(), ctx.path())) {
             return;
         }
         ctx.header("Vary", "Origin");

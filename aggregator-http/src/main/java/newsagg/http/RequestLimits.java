@@ -25,7 +25,7 @@ final class RequestLimits {
         if (query != null && query.length() > MAX_QUERY_CHARS) {
             throw ApiException.uriTooLong("the query string is longer than " + MAX_QUERY_CHARS + " characters");
         }
-        if (ctx.contentLength() > MAX_BODY_BYTES) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
             throw ApiException.payloadTooLarge();
         }
     }
