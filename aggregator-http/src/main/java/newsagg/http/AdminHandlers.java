@@ -1,5 +1,6 @@
 package newsagg.http;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,15 +25,16 @@ import newsagg.core.store.SourceStore;
 
 /**
  * The admin endpoints: add, delete and refresh sources, and OPML import and export. Every one of them first
- * checks the admin bearer token (in constant time); with no {@code ADMIN_TOKEN} configured they answer 403 and
- * say how to enable them. Only then is the request body looked at.
+ * checks the admin bearer token (in constant time, slowed after repeated failures); with no {@code ADMIN_TOKEN}
+ * configured they answer 403 and say how to enable them. Only then is the request body looked at, and every
+ * POST checks its content type: JSON, OPML, or none at all for a refresh.
  */
 final class AdminHandlers {
 
     static final int MAX_TITLE_CHARS = 200;
     private static final Set<String> OPML_TYPES = Set.of("text/xml", "application/xml", "text/x-opml", "application/x-opml");
 
-    private final BearerToken adminToken;
+    private final TokenCheck adminToken;
     private final NewsQueries queries;
     private final SourceStore sources;
     private final FeedIngester ingester;
@@ -45,7 +47,7 @@ final class AdminHandlers {
      * {@code adminToken} null means admin endpoints are disabled; {@code sourcesChanged} runs after a source is added
      * or deleted (ingestion reports changed articles itself).
      */
-    AdminHandlers(BearerToken adminToken, NewsQueries queries, SourceStore sources, FeedIngester ingester,
+    AdminHandlers(TokenCheck adminToken, NewsQueries queries, SourceStore sources, FeedIngester ingester,
                   boolean allowPrivateNetworks, Json json, Runnable sourcesChanged) {
         this.adminToken = adminToken;
         this.queries = queries;
@@ -86,6 +88,7 @@ final class AdminHandlers {
 
     void refresh(Context ctx) {
         requireAdmin(ctx);
+        requireNoBody(ctx);
         long id = Params.id("id", ctx.pathParam("id"));
         Source source = sources.find(id).orElseThrow(() -> ApiException.notFound("no source with id " + id));
         RefreshResult result = ingester.refresh(source);
@@ -99,8 +102,8 @@ final class AdminHandlers {
 
     void importOpml(Context ctx) {
         requireAdmin(ctx);
-        requireContentType(ctx, OPML_TYPES, "OPML (text/x-opml, text/xml or application/xml)");
-        try (InputStream in = ctx.bodyInputStream()) {
+        requireContentType(ctx, OPML_TYPES, "OPML (text/x-opml, application/x-opml, text/xml or application/xml)");
+        try (InputStream in = new ByteArrayInputStream(ctx.bodyAsBytes())) {
             OpmlImportResult result = importer.importDocument(Opml.parse(in));
             if (result.added() > 0) {
                 sourcesChanged.run();
@@ -124,16 +127,25 @@ final class AdminHandlers {
         if (adminToken == null) {
             throw ApiException.disabled("admin endpoints are disabled: set ADMIN_TOKEN (16 or more characters) to enable them");
         }
-        if (!adminToken.matches(ctx.header("Authorization"))) {
-            throw ApiException.unauthorized();
-        }
+        adminToken.require(ctx);
     }
 
     private static void requireContentType(Context ctx, Set<String> accepted, String description) {
-        String raw = ctx.contentType();
+        // The raw header: the servlet's getContentType() parses the charset and throws on a bogus one (a 500).
+        String raw = ctx.header("Content-Type");
         String mediaType = raw == null ? "" : raw.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!accepted.contains(mediaType)) {
             throw ApiException.unsupportedMediaType(description);
+        }
+    }
+
+    /**
+     * A refresh takes no body. Reading it (bounded by Javalin's cap, chunked or not) is what makes an oversized
+     * one a 413 rather than something silently discarded.
+     */
+    private static void requireNoBody(Context ctx) {
+        if (ctx.bodyAsBytes().length > 0) {
+            throw ApiException.unsupportedMediaType("empty: a refresh takes no body");
         }
     }
 

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,10 +31,16 @@ import java.util.Map;
  * @param virtualThreads   {@code HTTP_THREADS}: {@code auto} (default: virtual on Java 21+), {@code platform} or
  *                         {@code virtual} (needs Java 21+)
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
+ * @param corsOrigins      {@code CORS_ORIGINS}: comma-separated exact origins ({@code https://news.example.com}) that
+ *                         may read the API from a browser; empty (the default) turns CORS off
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
                      int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl, String adminToken,
-                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds) {
+                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds, List<String> corsOrigins) {
+
+    public Config {
+        corsOrigins = List.copyOf(corsOrigins);
+    }
 
     /**
      * How the server ingests feeds.
@@ -81,7 +89,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
                 booleanValue(env, "DEFAULT_SOURCES", false));
         return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, cacheNearTtl, adminToken,
-                metricsToken, timingEnabled, virtualThreads, feeds);
+                metricsToken, timingEnabled, virtualThreads, feeds, corsOrigins(env));
     }
 
     /** One line for the start-up log, with secrets masked. */
@@ -103,7 +111,8 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " feeds_poll_interval=" + feeds.pollInterval()
                 + " feeds_workers=" + feeds.workers()
                 + " feeds_allow_private_networks=" + feeds.allowPrivateNetworks()
-                + " default_sources=" + feeds.defaultSources();
+                + " default_sources=" + feeds.defaultSources()
+                + " cors_origins=" + (corsOrigins.isEmpty() ? "(off)" : String.join(",", corsOrigins));
     }
 
     /** Never prints secrets, so that a record logged by accident leaks nothing. */
@@ -176,6 +185,48 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
             throw new ConfigException("REDIS_URL has no host");
         }
         return uri;
+    }
+
+    /**
+     * Exact origins as a browser sends them in {@code Origin}: scheme, host and a non-default port, nothing else.
+     * Anything looser (a path, a wildcard, another scheme) is refused rather than guessed at.
+     */
+    private static List<String> corsOrigins(Map<String, String> env) {
+        String raw = env.getOrDefault("CORS_ORIGINS", "");
+        List<String> origins = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String value = part.strip();
+            if (value.isEmpty()) {
+                continue;
+            }
+            String origin = origin(value);
+            if (origin == null) {
+                throw new ConfigException("CORS_ORIGINS must be comma-separated origins such as https://news.example.com "
+                        + "or http://localhost:3000 (http or https, a host, an optional port, no path), was '" + value + "'");
+            }
+            if (!origins.contains(origin)) {
+                origins.add(origin);
+            }
+        }
+        return origins;
+    }
+
+    private static String origin(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean https = scheme.equals("https");
+        if (!(https || scheme.equals("http")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return null;
+        }
+        int port = uri.getPort();
+        boolean defaultPort = port < 0 || (https ? port == 443 : port == 80);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
     /**

@@ -2,6 +2,7 @@ package newsagg.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -48,7 +49,8 @@ public final class NewsServer implements AutoCloseable {
     private final RouteLatencies latencies = new RouteLatencies();
     private final Metrics metrics;
     private final RequestTiming timing;
-    private final BearerToken metricsToken;
+    private final TokenCheck metricsToken;
+    private final Cors cors;
     private final Caches caches;
     private final ReadHandlers reads;
     private final AdminHandlers admin;
@@ -64,7 +66,9 @@ public final class NewsServer implements AutoCloseable {
                 : CacheSettings.disabled());
         this.metrics = new Metrics(dataSource, caches);
         this.timing = new RequestTiming(latencies, metrics);
-        this.metricsToken = config.metricsToken() == null ? null : new BearerToken(config.metricsToken());
+        AuthFailures authFailures = new AuthFailures();
+        this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
+        this.cors = new Cors(config.corsOrigins());
         this.health = new Health(dataSource, config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         Config.Feeds feeds = config.feeds();
@@ -75,7 +79,7 @@ public final class NewsServer implements AutoCloseable {
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
         this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
-        this.admin = new AdminHandlers(config.adminToken() == null ? null : new BearerToken(config.adminToken()),
+        this.admin = new AdminHandlers(config.adminToken() == null ? null : new TokenCheck(new BearerToken(config.adminToken()), authFailures),
                 core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json, responses::invalidate);
         if (feeds.defaultSources()) {
             OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
@@ -111,17 +115,31 @@ public final class NewsServer implements AutoCloseable {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         javalin.http.prefer405over404 = true;
-        javalin.http.maxRequestSize = 1_000_000;
+        javalin.http.maxRequestSize = RequestLimits.MAX_BODY_BYTES;
         javalin.concurrency.useVirtualThreads = config.virtualThreads();
+        javalin.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(RequestLimits.MAX_HEADER_BYTES);
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+        });
         javalin.jetty.modifyServer(server -> {
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            server.setErrorHandler(new JettyErrors(json));
         });
         routes(javalin.routes);
     }
 
     private void routes(RoutesConfig routes) {
-        routes.before(NewsServer::securityHeaders);
+        routes.before(ctx -> SecurityHeaders.apply(ctx::header));
+        routes.before(RequestLimits::check);
+        if (cors.enabled()) {
+            routes.before(cors::before);
+            for (String path : List.of("/api/articles", "/api/articles/{id}", "/api/sources", "/api/sources/{id}",
+                    "/api/search", "/api/trending")) {
+                routes.options(path, cors::preflight);
+            }
+        }
         if (config.timingEnabled()) {
             routes.before(timing::before);
             routes.after(timing::after);
@@ -155,6 +173,9 @@ public final class NewsServer implements AutoCloseable {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer");
             }
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
             problem(ctx, e.status(), e.type(), e.title(), e.getMessage());
         });
         routes.exception(InvalidCursorException.class, (e, ctx) ->
@@ -168,13 +189,6 @@ public final class NewsServer implements AutoCloseable {
                 }
             });
         }
-    }
-
-    /** The API serves no HTML, so nothing it returns may be sniffed, framed or allowed to load anything. */
-    private static void securityHeaders(Context ctx) {
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-        ctx.header("Referrer-Policy", "no-referrer");
     }
 
     private void ready(Context ctx) {
@@ -194,8 +208,8 @@ public final class NewsServer implements AutoCloseable {
     }
 
     private void requireMetricsToken(Context ctx) {
-        if (metricsToken != null && !metricsToken.matches(ctx.header("Authorization"))) {
-            throw ApiException.unauthorized();
+        if (metricsToken != null) {
+            metricsToken.require(ctx);
         }
     }
 

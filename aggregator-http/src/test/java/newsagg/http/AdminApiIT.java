@@ -71,6 +71,10 @@ class AdminApiIT {
     }
 
     static HttpResponse<String> post(String path, String contentType, String body, String token) {
+        return post(server, path, contentType, body, token);
+    }
+
+    static HttpResponse<String> post(TestServer server, String path, String contentType, String body, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);

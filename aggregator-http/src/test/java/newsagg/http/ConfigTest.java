@@ -116,4 +116,30 @@ class ConfigTest {
         assertThat(Config.maskUrlPassword("jdbc:postgresql://db/news?user=u&password=hunter2&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db/news?user=u&password=****&ssl=true");
     }
+
+    @Test
+    void corsIsOffUnlessOriginsAreConfigured() {
+        assertThat(Config.fromEnvironment(Map.of()).corsOrigins()).isEmpty();
+        assertThat(Config.fromEnvironment(Map.of("CORS_ORIGINS", " ")).corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void corsOriginsAreReadAsExactOriginsTheWayBrowsersSendThem() {
+        Config config = Config.fromEnvironment(Map.of("CORS_ORIGINS",
+                "https://news.example.com, http://localhost:3000,HTTPS://News.Example.com:443,http://[::1]:8080"));
+
+        assertThat(config.corsOrigins()).containsExactly("https://news.example.com", "http://localhost:3000", "http://[::1]:8080");
+        assertThat(config.describe()).contains("cors_origins=https://news.example.com,http://localhost:3000,http://[::1]:8080");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"*", "news.example.com", "https://news.example.com/",
+            "https://news.example.com/app", "ftp://news.example.com", "https://user@news.example.com",
+            "https://news.example.com?x=1", "https://news.example.com#top", "https://", "http:localhost", "https://ok.example.com,nope"})
+    void aLooseCorsOriginIsAOneLineErrorNamingCorsOrigins(String value) {
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("CORS_ORIGINS", value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("CORS_ORIGINS must be")
+                .hasMessageNotContaining("\n");
+    }
 }
