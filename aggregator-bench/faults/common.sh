@@ -227,8 +227,9 @@ fault_count() {
 }
 
 # fault_probe_start LABEL URL SECONDS [TIMEOUT_S]: samples URL every 100 ms for at most SECONDS (10 samples a second
-# at most; a slow answer delays the next sample), logging "epoch_ms status x-cache" lines to RUN_DIR/LABEL.probe, with
-# the time the request was sent and "000" when there was no answer within TIMEOUT_S (default 2).
+# at most; a slow answer delays the next sample), logging "epoch_ms status x-cache answer_ms" lines to
+# RUN_DIR/LABEL.probe: the time the request was sent, "000" when there was no answer within TIMEOUT_S (default 2), and
+# how long the answer took.
 # Sets PROBE_PID; stop it early with fault_stop_pid.
 PROBE_PID=""
 fault_probe_start() {
@@ -242,7 +243,7 @@ fault_probe_start() {
       headers="$(curl -s -o /dev/null -D - --max-time "$timeout_s" "$url" 2>/dev/null || true)"
       code="$(awk 'NR == 1 { print $2 }' <<<"$headers")"
       cache="$(awk -F': *' 'tolower($1) == "x-cache" { gsub(/\r/, "", $2); print $2 }' <<<"$headers")"
-      echo "$t ${code:-000} ${cache:--}"
+      echo "$t ${code:-000} ${cache:--} $(($(fault_now_ms) - t))"
       sleep "$(awk -v e=$(($(fault_now_ms) - t)) 'BEGIN { s = (100 - e) / 1000; print (s > 0 ? s : 0) }')"
     done
   ) >"$RUN_DIR/$label.probe" &
@@ -250,12 +251,20 @@ fault_probe_start() {
   fault_track_pid "$PROBE_PID"
 }
 
-# fault_first_after PROBE_LOG T_MS STATUS_RE [CACHE_RE]: milliseconds from T_MS to the first sample at or after T_MS
-# whose status (and X-Cache) match the awk regexes; prints nothing and returns 1 when there is none.
+# fault_first_after PROBE_LOG T_MS STATUS_RE [CACHE_RE]: milliseconds from T_MS to the first sample sent at or after
+# T_MS whose status (and X-Cache) match the awk regexes; prints nothing and returns 1 when there is none.
+# fault_first_answer_after (same arguments) measures to the moment that sample's answer arrived instead.
 fault_first_after() {
   local log="$1" t="$2" status_re="$3" cache_re="${4:-.*}"
   awk -v t="$t" -v s="$status_re" -v c="$cache_re" '
     $1 >= t && $2 ~ s && $3 ~ c { print $1 - t; found = 1; exit }
+    END { exit !found }' "$log"
+}
+
+fault_first_answer_after() {
+  local log="$1" t="$2" status_re="$3" cache_re="${4:-.*}"
+  awk -v t="$t" -v s="$status_re" -v c="$cache_re" '
+    $1 >= t && $2 ~ s && $3 ~ c { print $1 + $4 - t; found = 1; exit }
     END { exit !found }' "$log"
 }
 

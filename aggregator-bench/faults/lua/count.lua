@@ -29,7 +29,7 @@ setup = function(thread)
   thread:set("thread_index", #threads)
 end
 
--- Per-thread state: counts["<status> <x-cache>"] and seconds["<epoch s> <status> <x-cache>"].
+-- Per-thread state: counts[key] and seconds["<epoch s> " .. key], key as response() builds it.
 counts = {}
 seconds = {}
 
@@ -41,9 +41,15 @@ request = function()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 
+-- Keys are "<status> <x-cache or ->", and for statuses from 400 a third word: "problem" when the answer is an RFC 9457
+-- problem (Content-Type application/problem+json), "other" when it is not.
 response = function(status, headers, body)
   local cache = headers["X-Cache"] or headers["x-cache"] or "-"
   local key = status .. " " .. cache
+  if status >= 400 then
+    local type = headers["Content-Type"] or headers["content-type"] or ""
+    key = key .. (type:find("application/problem+json", 1, true) and " problem" or " other")
+  end
   counts[key] = (counts[key] or 0) + 1
   local second = os.time() .. " " .. key
   seconds[second] = (seconds[second] or 0) + 1
