@@ -77,6 +77,7 @@ T_UP="$(fault_now_ms)"
 fault_log "recovery: Redis restarted (answered PING after $((T_UP - T_RESTART)) ms), ${RECOVERY_S} s"
 fault_wrk recovery "$URL" "$PATHS" "$RECOVERY_S" "$CONNECTIONS" "$WRK_TIMEOUT_S" || fault_die "wrk failed"
 fault_stop_pid "$PROBE_PID" 5 >/dev/null || true
+fault_stop_pid "$SERVER_PID" 30 >/dev/null || fault_log "the server needed a SIGKILL to stop"
 
 # ---- Criteria -------------------------------------------------------------------------------------------------------
 
