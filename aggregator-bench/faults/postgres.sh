@@ -79,7 +79,12 @@ ARTICLES_BEFORE="$(count_articles)"
 
 # ---- Server and load ------------------------------------------------------------------------------------------------
 
-fault_start_server server "$PORT" "${DB_ENV[@]}" CACHE_ENABLED=true "REDIS_URL=$REDIS_URL" "CACHE_NAMESPACE=faultspg$$"
+NAMESPACE="faultspg$$"
+REDIS_HOST_PORT="${REDIS_URL#redis://127.0.0.1:}"
+# The run's keys in the shared Redis go when it ends (they would expire anyway, within the search TTL).
+fault_add_cleanup "timeout 30 redis-cli -h 127.0.0.1 -p '$REDIS_HOST_PORT' --scan --pattern '$NAMESPACE:*' \
+  | timeout 30 xargs -r redis-cli -h 127.0.0.1 -p '$REDIS_HOST_PORT' del >/dev/null"
+fault_start_server server "$PORT" "${DB_ENV[@]}" CACHE_ENABLED=true "REDIS_URL=$REDIS_URL" "CACHE_NAMESPACE=$NAMESPACE"
 URL="http://127.0.0.1:$PORT"
 SOURCE_ID="$("${PSQL[@]}" -d newsagg -c 'SELECT min(id) FROM sources')"
 ARTICLE_ID="$("${PSQL[@]}" -d newsagg -c 'SELECT max(id) FROM articles')"
