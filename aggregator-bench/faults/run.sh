@@ -28,7 +28,8 @@ fi
 failed=()
 for run in "${selected[@]}"; do
   echo "== fault run $run" >&2
-  "$SCRIPT_DIR/$run.sh" || failed+=("$run")
+  # A hard limit on top of each run's own bounded waits; on SIGTERM a run still stops what it started.
+  timeout --kill-after=30 "${FAULTS_RUN_LIMIT_S:-1800}" "$SCRIPT_DIR/$run.sh" || failed+=("$run")
 done
 if ((${#failed[@]} > 0)); then
   echo "FAILED: ${failed[*]}" >&2
