@@ -47,8 +47,8 @@ response = function(status, headers, body)
   local cache = headers["X-Cache"] or headers["x-cache"] or "-"
   local key = status .. " " .. cache
   if status >= 400 then
-    local type = headers["Content-Type"] or headers["content-type"] or ""
-    key = key .. (type:find("application/problem+json", 1, true) and " problem" or " other")
+    local content_type = headers["Content-Type"] or headers["content-type"] or ""
+    key = key .. (content_type:find("application/problem+json", 1, true) and " problem" or " other")
   end
   counts[key] = (counts[key] or 0) + 1
   local second = os.time() .. " " .. key
