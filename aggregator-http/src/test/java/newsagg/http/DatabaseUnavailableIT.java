@@ -47,4 +47,33 @@ class DatabaseUnavailableIT {
             TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
         }
     }
+
+    @Test
+    void readinessTurns503WellWithinTwoSecondsAndRepeatedProbesDoNotPileUp() {
+        String database = PG.jdbcUrl().substring(PG.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        try (TestServer server = TestServer.start(PG)) {
+            assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+
+            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS false");
+            TestPostgres.server().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+
+            // Probes back to back for 4 s, as an orchestrator or the fault run sends them; each must answer in time.
+            long slowestNanos = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() - end < 0) {
+                long started = System.nanoTime();
+                HttpResponse<String> ready = server.get("/health/ready");
+                slowestNanos = Math.max(slowestNanos, System.nanoTime() - started);
+                assertThat(ready.statusCode()).isEqualTo(503);
+            }
+            assertThat(Duration.ofNanos(slowestNanos)).as("issue #8: 503 within 2 s, with room for the probe period")
+                    .isLessThan(Duration.ofMillis(1500));
+
+            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+            assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
+                    .as("ready again after the database came back").isTrue();
+        } finally {
+            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+        }
+    }
 }
