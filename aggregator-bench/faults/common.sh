@@ -42,7 +42,6 @@ fault_init() {
   RUN_NAME="$1"
   local max_seconds="$2"
   [[ "$RUN_NAME" =~ ^[a-z0-9-]{1,32}$ ]] || fault_die "bad run name '$RUN_NAME'"
-  fault_wait_quiet
   [[ -r "$FAULTS_JAR" ]] || fault_die "no server jar at $FAULTS_JAR; build it with ./mvnw -B -q -o package -DskipTests"
   local tool
   for tool in wrk jq curl timeout "$FAULTS_JAVA"; do
@@ -55,17 +54,6 @@ fault_init() {
   trap fault_cleanup EXIT
   trap 'exit 130' INT TERM
   fault_log "results in $RUN_DIR (time limit ${max_seconds}s)"
-}
-
-# The lead measures while /work/briefs/QUIET (or FAULTS_QUIET_FILE) exists: wait for it to go, at most 10 minutes.
-fault_wait_quiet() {
-  local quiet="${FAULTS_QUIET_FILE:-/work/briefs/QUIET}" i
-  for ((i = 0; i < 20; i++)); do
-    [[ -e "$quiet" ]] || return 0
-    fault_log "waiting: $quiet exists (someone is measuring)"
-    sleep 30
-  done
-  fault_die "$quiet still exists after 10 minutes"
 }
 
 # Seconds left before the run's deadline.
