@@ -24,6 +24,9 @@ usage: run.sh --url URL --label LABEL [options]
   --duration D         measured time per endpoint, e.g. 30s or 2m (default 30s)
   --warmup D           warm-up before measuring, not recorded (default 10s; 0 skips it)
   --warmup-scenario S  the scenario the warm-up runs (default mix; e.g. search, to fill the search cache)
+  --warmup-connections N
+                       wrk connections of the warm-up (default: --connections); fewer fill a cache faster when
+                       misses would otherwise queue past the server's timeouts and fill nothing
   --connections N      wrk connections (default 32)
   --threads N          wrk threads (default 2)
   --timeout D          wrk per-request timeout; slower requests count as socket errors (default 5s)
@@ -67,7 +70,7 @@ positive_int() {
 }
 
 URL="" LABEL="" NOTE="" TOKEN="${METRICS_TOKEN:-}"
-DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
+DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix WARMUP_CONNECTIONS="" CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
 ENDPOINTS="$ALL_ENDPOINTS"
 OUT_DIR="$REPO_ROOT/aggregator-bench/results"
 
@@ -80,6 +83,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$(seconds_of "$2" --duration)" ;;
     --warmup) WARMUP="$(seconds_of "$2" --warmup)" ;;
     --warmup-scenario) WARMUP_SCENARIO="$2" ;;
+    --warmup-connections) WARMUP_CONNECTIONS="$(positive_int "$2" --warmup-connections)" ;;
     --connections) CONNECTIONS="$(positive_int "$2" --connections)" ;;
     --threads) THREADS="$(positive_int "$2" --threads)" ;;
     --timeout) TIMEOUT="$(seconds_of "$2" --timeout)" ;;
@@ -103,6 +107,7 @@ done
 URL="${URL%/}"
 ((DURATION >= 1)) || die "--duration must be at least 1s"
 ((THREADS <= CONNECTIONS)) || die "--threads ($THREADS) must not exceed --connections ($CONNECTIONS)"
+((THREADS <= ${WARMUP_CONNECTIONS:-$CONNECTIONS})) || die "--threads ($THREADS) must not exceed --warmup-connections"
 ((DEEP_PAGE >= 2 && DEEP_PAGE <= 500)) || die "--deep-page must be between 2 and 500"
 
 IFS=',' read -r -a SELECTED <<<"$ENDPOINTS"
@@ -257,9 +262,9 @@ route_of() {
 }
 
 run_wrk() {
-  local scenario="$1" seconds="$2" out="$3"
+  local scenario="$1" seconds="$2" out="$3" connections="${4:-$CONNECTIONS}"
   timeout --kill-after=5 $((seconds + TIMEOUT + 10)) \
-    wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${seconds}s" --timeout "${TIMEOUT}s" \
+    wrk --threads "$THREADS" --connections "$connections" --duration "${seconds}s" --timeout "${TIMEOUT}s" \
     --script "$SCRIPT_DIR/$scenario.lua" "$URL" >"$out" 2>&1
 }
 
@@ -281,8 +286,8 @@ wait_idle() {
 
 COMPLETE=true
 if ((WARMUP > 0)); then
-  log "warm-up: $WARMUP_SCENARIO for ${WARMUP}s (not recorded)"
-  run_wrk "$WARMUP_SCENARIO" "$WARMUP" "$WORK/warmup.txt" || die "wrk warm-up failed: $(tail -n 3 "$WORK/warmup.txt")"
+  log "warm-up: $WARMUP_SCENARIO for ${WARMUP}s at ${WARMUP_CONNECTIONS:-$CONNECTIONS} connections (not recorded)"
+  run_wrk "$WARMUP_SCENARIO" "$WARMUP" "$WORK/warmup.txt" "${WARMUP_CONNECTIONS:-$CONNECTIONS}" || die "wrk warm-up failed: $(tail -n 3 "$WORK/warmup.txt")"
 fi
 
 : >"$WORK/results.jsonl"
@@ -348,14 +353,15 @@ MIX_WEIGHTS="$({ sed -n 's/^NEWSAGG_RESULT //p' "$WORK/mix.txt" "$WORK/warmup.tx
 jq -s --arg run_label "$LABEL" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --argjson dirty "$DIRTY" \
   --arg jdk "$JDK" --arg note "$NOTE" --arg url "$URL" --arg wrk_version "$WRK_VERSION" \
   --argjson threads "$THREADS" --argjson connections "$CONNECTIONS" --argjson duration "$DURATION" \
-  --argjson warmup "$WARMUP" --arg warmup_scenario "$WARMUP_SCENARIO" --argjson timeout "$TIMEOUT" --argjson complete "$COMPLETE" \
+  --argjson warmup "$WARMUP" --arg warmup_scenario "$WARMUP_SCENARIO" \
+  --argjson warmup_connections "${WARMUP_CONNECTIONS:-$CONNECTIONS}" --argjson timeout "$TIMEOUT" --argjson complete "$COMPLETE" \
   --argjson sources "$SOURCE_COUNT" --argjson ids "$ID_COUNT" --argjson cursors "$CURSOR_COUNT" \
   --argjson words "$WORD_COUNT" --arg words_from "$WORDS_FROM" --argjson deep_page "$DEEP_PAGE" \
   --argjson timings "$TIMINGS_AVAILABLE" --argjson mix_weights "${MIX_WEIGHTS:-null}" '
   {label: $run_label, date: $date, git_commit: $commit, git_dirty: $dirty,
    jdk_on_path: $jdk, note: $note, url: $url, complete: $complete, server_timings: $timings,
    wrk: {version: $wrk_version, threads: $threads, connections: $connections, duration_s: $duration,
-         warmup_s: $warmup, warmup_scenario: $warmup_scenario, timeout_s: $timeout},
+         warmup_s: $warmup, warmup_scenario: $warmup_scenario, warmup_connections: $warmup_connections, timeout_s: $timeout},
    data: {sources: $sources, article_ids: $ids, deep_page: $deep_page, deep_cursors: $cursors,
           search_words: $words, search_words_from: $words_from},
    mix_weights: $mix_weights,
