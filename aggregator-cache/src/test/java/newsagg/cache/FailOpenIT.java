@@ -96,4 +96,40 @@ class FailOpenIT {
                     .as("the cache hits again once Redis is back").isTrue();
         }
     }
+
+    @Test
+    void withTheDefaultBreakerTheCacheHitsWithinFiveSecondsOfARestartEvenRightAfterAFailedProbe() {
+        int port = TestRedis.freePort();
+        try (RedisServerProcess server = new RedisServerProcess(port)) {
+            server.start();
+            Cached<String> cache = redis.caches(CacheSettings.defaults(server.url()).withNamespace(redis.namespace()))
+                    .newCache("latest", Codec.utf8()).build();
+            CacheKey key = cache.key().build();
+            assertThat(cache.get(key, () -> "v").outcome()).isEqualTo(Outcome.MISS);
+
+            server.kill();
+            long errorsWhenOpened = errorsOnceOpen(cache, key);
+            // The worst moment for Redis to come back: a probe has just failed, so a full cool-down lies ahead.
+            assertThat(Poll.until(() -> cache.get(key, () -> "v").outcome() == Outcome.BYPASS
+                    && cache.stats().redisErrors() > errorsWhenOpened, Duration.ofSeconds(30)))
+                    .as("a probe tries Redis again after the cool-down").isTrue();
+            long probeFailed = System.nanoTime();
+            server.start();
+
+            assertThat(Poll.until(() -> cache.get(key, () -> "v").outcome() == Outcome.HIT, Duration.ofSeconds(30)))
+                    .as("the cache hits again once Redis is back").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - probeFailed))
+                    .as("issue #8: hits again within 5 s of the restart").isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Requests until the breaker has opened; the Redis errors counted by then. */
+    private static long errorsOnceOpen(Cached<String> cache, CacheKey key) {
+        long errors = -1;
+        while (errors != cache.stats().redisErrors()) {
+            errors = cache.stats().redisErrors();
+            assertThat(cache.get(key, () -> "from the database").outcome()).isEqualTo(Outcome.BYPASS);
+        }
+        return errors;
+    }
 }
