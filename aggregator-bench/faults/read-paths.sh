@@ -16,17 +16,17 @@ fault_read_paths() {
     for _ in 1 2 3 4 5 6; do echo "/api/articles?limit=20"; done
     for id in $sources; do echo "/api/articles?source=$id&limit=20"; done
     for id in $articles; do echo "/api/articles/$id"; done
-    grep -E '^[a-z]{2,30}$' "$words" | head -n 40 | while read -r word; do echo "/api/search?q=$word"; done
+    grep -E '^[a-z]{2,30}$' "$words" | sed -n '401,440p' | while read -r word; do echo "/api/search?q=$word"; done
     for _ in 1 2 3 4; do echo "/api/trending?hours=24"; echo "/api/sources"; done
   } >"$file"
 }
 
-# fault_warm_paths FILE BASE_URL: requests each distinct path of FILE once, one at a time, so that the cached ones are
-# stored before the load starts (a cold search can take seconds, and many at once would exhaust the pool).
+# fault_warm_paths FILE BASE_URL: requests each distinct cached path of FILE (search, trending, the sources listing)
+# once, four at a time, so that they are stored before the load starts: a cold search can take seconds, and many at
+# once under load would exhaust the database pool.
 fault_warm_paths() {
-  local file="$1" base="$2" path failed=0
-  while read -r path; do
-    curl -s -o /dev/null --max-time 30 -f "$base$path" || failed=$((failed + 1))
-  done < <(sort -u "$file")
-  ((failed == 0)) || fault_log "warm-up: $failed paths did not answer 2xx"
+  local file="$1" base="$2" failed
+  failed="$(grep -E '^/api/(search|trending|sources)' "$file" | sort -u \
+    | xargs -P 4 -I{} curl -s -o /dev/null --max-time 60 -w '%{http_code}\n' "$base{}" | grep -vc '^200$' || true)"
+  ((failed == 0)) || fault_log "warm-up: $failed cached paths did not answer 200"
 }

@@ -3,17 +3,20 @@
 # memory stay flat, and that its thread count, open file descriptors and connection pools do not grow.
 #
 # How: one server (cache on, a fresh cache namespace, the read-only newsagg_bench corpus by default) under wrk load on
-# a mix of read endpoints for --duration (default 10m). Every 30 s the sampler forces a full GC (jcmd GC.run) and
+# a mix of read endpoints for --duration (default 10m). Every 30 s (10 s in runs under 5 minutes) the sampler forces a full GC (jcmd GC.run) and
 # reads the heap used after it (jcmd GC.heap_info), VmRSS and Threads from /proc/PID/status, the open descriptors
 # (/proc/PID/fd), and the Hikari and Redis pool gauges from /metrics. Samples of the first --warmup (default 2m, or a
 # third of a shorter duration) are reported but not judged: the JIT, the code cache and the caches fill then.
 #
 # Tolerances, end against start (the median of the first three judged samples against the median of the last three,
-# so that one sample caught mid-burst does not decide): heap after full GC +10 % (the live set is the near-caches of
-# at most 1,000 answers per cache, Jetty's buffers and the pools, all bounded; a leak of 100 bytes a request would add
-# about 20 MB over 10 minutes at 350 req/s, over 50 % of a live set of ~40 MB), RSS +10 % (malloc arenas and the code
-# cache still settle after the warm-up; 10 % of ~400 MB is 40 MB), threads, descriptors and pool totals: the largest
-# value of the second half of the judged samples no larger than the largest of the first half.
+# so that one sample does not decide). Heap after full GC: +25 % or +8 MiB, whichever is larger. The live set is
+# ~20-50 MB and moves by ±15 MB from one sample to the next (Jetty's buffer pool, the near-caches and the pools'
+# state, all bounded), so a tighter band would judge noise; a leak of 100 bytes a request would add ~25 MB (+60 %)
+# over 10 minutes at 400 req/s, well outside it. RSS: +10 % (malloc arenas and the code cache still settle after the
+# warm-up; ~25 MB of ~250 MB). Threads, descriptors and pool totals: the largest value in the second half of the
+# judged samples at most 2 above the largest in the first half. The Redis pool (minIdle 0, up to 64) and Jetty's
+# thread pool open one more when a new concurrency peak comes, so a plateau may step up once or twice; a leak grows
+# by one per leaked request, hundreds in minutes. The last sample is taken while the load still runs.
 #
 #   aggregator-bench/faults/soak.sh [--duration 10m] [--warmup 2m] [--port 18520] [--database newsagg_bench]
 set -euo pipefail
@@ -27,7 +30,6 @@ DURATION=10m
 WARMUP=""
 PORT=18520
 DATABASE=newsagg_bench
-readonly INTERVAL_S=30
 readonly CONNECTIONS=8
 readonly METRICS_TOKEN="faults-soak-metrics-token"
 
@@ -60,6 +62,9 @@ if ! [[ "$PORT" =~ ^[0-9]{2,5}$ && "$DATABASE" =~ ^[a-z0-9_]{1,63}$ ]] \
   echo "soak.sh: bad --port, --database, --duration (1m to 60m) or --warmup" >&2
   exit 2
 fi
+# Every 30 s; a run shorter than 5 minutes (a smoke test) samples every 10 s so that it still has enough samples.
+INTERVAL_S=$((duration_s >= 300 ? 30 : 10))
+readonly INTERVAL_S
 command -v jcmd >/dev/null || { echo "soak.sh: jcmd is not on PATH" >&2; exit 2; }
 
 fault_init soak $((duration_s + 600))
@@ -102,7 +107,7 @@ sample() {
 : >"$RUN_DIR/samples.jsonl"
 fault_log "load for ${duration_s}s (${warmup_s}s warm-up), a sample every ${INTERVAL_S}s"
 start_ms="$(fault_now_ms)"
-fault_wrk_bg load "$BASE" "$RUN_DIR/read.paths" "$duration_s" "$CONNECTIONS" 5
+fault_wrk_bg load "$BASE" "$RUN_DIR/read.paths" $((duration_s + 10)) "$CONNECTIONS" 5
 wrk_pid="$WRK_PID"
 sample
 for ((i = 1; i <= duration_s / INTERVAL_S; i++)); do
@@ -124,6 +129,7 @@ jq -s --argjson from "$((start_ms + warmup_s * 1000))" '
   | {judged_samples: ($j | length),
      start: $j[0], end: $j[-1],
      heap_growth: ($j | growth(.heap_after_gc_kib)), rss_growth: ($j | growth(.rss_kib)),
+     start_heap_median_kib: ($j[:3] | map(.heap_after_gc_kib) | med), end_heap_median_kib: ($j[-3:] | map(.heap_after_gc_kib) | med),
      threads: ($j | halves(.threads)), fds: ($j | halves(.fds)),
      hikari_total: ($j | halves(.hikari.total)), redis_total: ($j | halves(.redis_pool.total)),
      hikari_pending_max: ($j | map(.hikari.pending) | max), redis_waiting_max: ($j | map(.redis_pool.waiting) | max)}' \
@@ -133,21 +139,22 @@ judged="$(jq '.judged_samples' "$j")"
 ((judged >= 4)) || fault_die "only $judged samples after the warm-up; use a longer --duration"
 
 not_growing() {
-  jq -e --arg k "$1" '.[$k].second_half_max <= .[$k].first_half_max' "$j" >/dev/null
+  jq -e --arg k "$1" '.[$k].second_half_max <= .[$k].first_half_max + 2' "$j" >/dev/null
 }
-fault_check "heap after full GC flat (+10 % at most)" \
+fault_check "heap after full GC flat (+25 % or +8 MiB at most)" \
   "$(jq -r '"\(.start.heap_after_gc_kib) KiB -> \(.end.heap_after_gc_kib) KiB, median growth \(.heap_growth * 1000 | round / 10) %"' "$j")" \
-  jq -e '.heap_growth <= 0.10' "$j"
+  jq -e '.heap_growth <= 0.25 or .end_heap_median_kib - .start_heap_median_kib <= 8192' "$j" >/dev/null
 fault_check "RSS flat (+10 % at most)" \
   "$(jq -r '"\(.start.rss_kib) KiB -> \(.end.rss_kib) KiB, median growth \(.rss_growth * 1000 | round / 10) %"' "$j")" \
-  jq -e '.rss_growth <= 0.10' "$j"
-fault_check "thread count not growing" "$(jq -c '.threads' "$j")" not_growing threads
-fault_check "open file descriptors not growing" "$(jq -c '.fds' "$j")" not_growing fds
-fault_check "Hikari pool total not growing" "$(jq -c '.hikari_total' "$j")" not_growing hikari_total
-fault_check "Redis pool total not growing" "$(jq -c '.redis_total' "$j")" not_growing redis_total
+  jq -e '.rss_growth <= 0.10' "$j" >/dev/null
+fault_check "thread count not growing (+2 at most)" "$(jq -c '.threads' "$j")" not_growing threads
+fault_check "open file descriptors not growing (+2 at most)" "$(jq -c '.fds' "$j")" not_growing fds
+fault_check "Hikari pool total not growing (+2 at most)" "$(jq -c '.hikari_total' "$j")" not_growing hikari_total
+fault_check "Redis pool total not growing (+2 at most)" "$(jq -c '.redis_total' "$j")" not_growing redis_total
 non2xx="$(jq '[.by_status_cache | to_entries[] | select(.key | test("^2") | not) | .value] | add // 0' "$RUN_DIR/load.json")"
+# wrk's timeouts count answers slower than 5 s that it still read: reported, but not failures of the soak.
 fault_check "every request answered 2xx" "non-2xx: $non2xx; socket errors $(jq -c '.socket_errors' "$RUN_DIR/load.json")" \
-  jq -e --argjson n "$non2xx" "\$n == 0 and .socket_errors.read == 0 and .socket_errors.timeout == 0" "$RUN_DIR/load.json"
+  jq -e --argjson n "$non2xx" "\$n == 0 and .socket_errors.read == 0 and .socket_errors.connect == 0" "$RUN_DIR/load.json" >/dev/null
 
 jq -n --slurpfile j "$j" --slurpfile w "$RUN_DIR/load.json" --slurpfile s <(jq -s '.' "$RUN_DIR/samples.jsonl") \
   --argjson d "$duration_s" --argjson wu "$warmup_s" --argjson c "$CONNECTIONS" --arg db "$DATABASE" '

@@ -5,10 +5,11 @@
 #
 # How: a database of its own (created, migrated by the first server, dropped at the end), one cache namespace in the
 # shared Redis, a feed server on 127.0.0.1 (two_servers_check.py serve) with 5 RSS feeds, added as sources through
-# the admin API. Both servers poll every 10 s (FEEDS_POLL_INTERVAL's minimum) and serve light wrk load. The publisher
-# adds an item every 3 s (a unique GUID and a unique search word each), round robin over the feeds; the observer polls
-# the database every 50 ms and, for every new row, each server's search, sources, trending and articles answers until
-# the item shows there (see two_servers_check.py). The sources are added once; no server is restarted.
+# the admin API. Both servers poll every 10 s (FEEDS_POLL_INTERVAL's minimum) and, after 8 s of warm-up, serve light
+# wrk load (2 connections each, 50 ms between requests). The publisher adds an item every 3 s (a unique GUID and a
+# unique search word each), round robin over the feeds; the observer polls the database every 50 ms and, for every
+# new row, each server's search, sources, trending and articles answers until the item shows there (see
+# two_servers_check.py). The sources are added once; no server is restarted.
 #
 #   aggregator-bench/faults/two-servers.sh [--ports 18510,18511] [--feed-port 18550] [--publish-seconds 90]
 set -euo pipefail
@@ -39,6 +40,20 @@ for tool in python3 psql createdb dropdb; do
   command -v "$tool" >/dev/null || { echo "two-servers.sh: $tool is not on PATH" >&2; exit 2; }
 done
 
+# paced_wrk_bg LABEL PORT SECONDS: fault_wrk's run and result, through lua/paced.lua (2 connections, 50 ms apart: at
+# most 40 requests a second), in the background; sets WRK_PID.
+paced_wrk_bg() {
+  local label="$1" port="$2" seconds="$3"
+  (
+    FAULTS_PATHS="$RUN_DIR/read.paths" FAULTS_COUNT_LUA="$FAULTS_LUA" FAULTS_DELAY_MS=50 timeout --kill-after=5 \
+      $((seconds + 20)) wrk --threads 2 --connections 2 --duration "${seconds}s" --timeout 5s --latency \
+      --script "$FAULTS_DIR/lua/paced.lua" "http://127.0.0.1:$port" >"$RUN_DIR/$label.wrk.txt" 2>&1 || true
+    sed -n 's/^FAULTS_RESULT //p' "$RUN_DIR/$label.wrk.txt" | jq -c '.' >"$RUN_DIR/$label.json"
+  ) &
+  WRK_PID=$!
+  fault_track_pid "$WRK_PID"
+}
+
 fault_init two-servers $((PUBLISH_SECONDS + 420))
 stamp="$(date -u +%H%M%S)"
 readonly DB="faults_proc_two_$stamp"
@@ -63,6 +78,11 @@ pid_a="$SERVER_PID"
 fault_start_server server-b "$PORT_B" "${server_env[@]}"
 pid_b="$SERVER_PID"
 
+# A few seconds of reads first, so that neither server meets the first articles with a cold JIT.
+printf '%s\n' /api/articles?limit=20 /api/sources /api/trending?hours=24 /api/search?q=fault >"$RUN_DIR/read.paths"
+fault_wrk warmup-a "http://127.0.0.1:$PORT_A" "$RUN_DIR/read.paths" 8 2 5 || fault_die "warm-up of server-a failed"
+fault_wrk warmup-b "http://127.0.0.1:$PORT_B" "$RUN_DIR/read.paths" 8 2 5 || fault_die "warm-up of server-b failed"
+
 python3 "$FAULTS_DIR/two_servers_check.py" run --dir "$RUN_DIR/feeds" --feeds 5 --base-url "$FEED_BASE" \
   --servers "http://127.0.0.1:$PORT_A,http://127.0.0.1:$PORT_B" --db "$DB" --seconds "$PUBLISH_SECONDS" \
   --every 3 --drain 45 --out "$RUN_DIR" 2>"$RUN_DIR/check.log" &
@@ -82,10 +102,9 @@ touch "$RUN_DIR/sources-added"
 fault_log "5 sources added; publishing for ${PUBLISH_SECONDS}s"
 
 # Light read load on both servers while they ingest: the paths every reader hits.
-printf '%s\n' /api/articles?limit=20 /api/sources /api/trending?hours=24 /api/search?q=fault >"$RUN_DIR/read.paths"
-fault_wrk_bg load-a "http://127.0.0.1:$PORT_A" "$RUN_DIR/read.paths" $((PUBLISH_SECONDS + 20)) 2 5
+paced_wrk_bg load-a "$PORT_A" $((PUBLISH_SECONDS + 20))
 wrk_a="$WRK_PID"
-fault_wrk_bg load-b "http://127.0.0.1:$PORT_B" "$RUN_DIR/read.paths" $((PUBLISH_SECONDS + 20)) 2 5
+paced_wrk_bg load-b "$PORT_B" $((PUBLISH_SECONDS + 20))
 wrk_b="$WRK_PID"
 
 timeout $((PUBLISH_SECONDS + 200)) tail --pid="$check_pid" -f /dev/null || fault_die "the observer did not end"
@@ -95,6 +114,7 @@ for pid in "$wrk_a" "$wrk_b"; do
   wait "$pid" || fault_log "a wrk load failed"
   fault_untrack_pid "$pid"
 done
+[[ -s "$RUN_DIR/load-a.json" && -s "$RUN_DIR/load-b.json" ]] || fault_die "a wrk load printed no result"
 fault_stop_pid "$pid_a" 20 >/dev/null || fault_log "server-a had to be killed"
 fault_stop_pid "$pid_b" 20 >/dev/null || fault_log "server-b had to be killed"
 

@@ -12,7 +12,8 @@
 
 Each item has a unique GUID and a unique search word. The database is polled every 50 ms through one psql session;
 an item's clock starts at the first poll that returns its row, so a latency can be up to 50 ms longer than measured.
-Visible means:
+Each (server, endpoint) pair is polled in a thread of its own every 50 ms; the time judged is when the answer that
+showed the item had been received (the time its request was sent is reported too). Visible means:
   search    /api/search?q=WORD lists the article
   sources   /api/sources counts at least as many articles for its source as the database held when it was seen
   trending  /api/trending?hours=24 counts at least that many for its source (a new generation: a miss, then this)
@@ -180,26 +181,40 @@ def visible(endpoint, host, port, item):
 
 
 def watch(item, servers, timeout_s, results, lock):
-    """Polls every endpoint of every server until the item shows (or timeout_s); records ms after seen."""
-    pending = {(s, e) for s in range(len(servers)) for e in ENDPOINTS}
-    item["visible_ms"] = {f"{s}:{e}": None for s, e in pending}
-    item["trending_outcomes"] = {str(s): [] for s in range(len(servers))}
+    """Polls each endpoint of each server, in a thread per pair, until the item shows there (or timeout_s)."""
+    item["visible_ms"] = {}
+    item["visible_sent_ms"] = {}
+    item["trending_outcomes"] = {}
     deadline = item["seen_ms"] + timeout_s * 1000
-    while pending and now_ms() < deadline:
-        for s, e in sorted(pending):
-            host, port = servers[s]
+
+    def poll(s, e):
+        key = f"{s}:{e}"
+        host, port = servers[s]
+        outcomes = []
+        found = None
+        while found is None and now_ms() < deadline:
+            sent = now_ms()
             try:
                 cache, ok = visible(e, host, port, item)
             except (OSError, http.client.HTTPException, ValueError, KeyError) as ex:
                 cache, ok = "error:" + type(ex).__name__, False
-            if e == "trending":
-                outcomes = item["trending_outcomes"][str(s)]
-                if not outcomes or outcomes[-1] != cache:
-                    outcomes.append(cache)
+            if not outcomes or outcomes[-1] != cache:
+                outcomes.append(cache)
             if ok:
-                item["visible_ms"][f"{s}:{e}"] = round(now_ms() - item["seen_ms"], 1)
-                pending.discard((s, e))
-        time.sleep(0.02)
+                found = (round(sent - item["seen_ms"], 1), round(now_ms() - item["seen_ms"], 1))
+            else:
+                time.sleep(max(0.0, 0.05 - (now_ms() - sent) / 1000))
+        item["visible_sent_ms"][key] = None if found is None else found[0]
+        item["visible_ms"][key] = None if found is None else found[1]
+        if e == "trending":
+            item["trending_outcomes"][str(s)] = outcomes
+
+    threads = [threading.Thread(target=poll, args=(s, e), daemon=True)
+               for s in range(len(servers)) for e in ENDPOINTS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     with lock:
         results.append(item)
 
@@ -283,6 +298,7 @@ def run(args):
                 latencies.append(ms)
                 per_endpoint.setdefault(key.split(":")[1], []).append(ms)
     latencies.sort()
+    sent_latencies = sorted(ms for item in results for ms in item["visible_sent_ms"].values() if ms is not None)
 
     def pct(values, p):
         values = sorted(values)
@@ -294,6 +310,7 @@ def run(args):
         "checks": len(latencies) + missing, "checks_not_visible_within_timeout": missing,
         "visible_ms": {"p50": pct(latencies, 50), "p90": pct(latencies, 90), "p99": pct(latencies, 99),
                        "max": latencies[-1] if latencies else None},
+        "visible_by_request_start_ms": {"p50": pct(sent_latencies, 50), "max": sent_latencies[-1] if sent_latencies else None},
         "visible_ms_by_endpoint": {e: {"p50": pct(v, 50), "max": max(v)} for e, v in sorted(per_endpoint.items())},
         "publish_every_s": args.every, "publish_seconds": args.seconds, "feeds": args.feeds,
     }
