@@ -222,7 +222,7 @@ def main():
     r.add_argument("--slow-paths", required=True)
     r.add_argument("--out", required=True)
     r.add_argument("--seconds", type=float, required=True, help="hard limit of the run")
-    r.add_argument("--fast-workers", type=int, default=4)
+    r.add_argument("--fast-workers", type=int, default=8)
     r.add_argument("--slow-workers", type=int, default=2)
     r.add_argument("--gone-ms", type=float, default=2000, help="stop once only refusals came for this long")
     c = sub.add_parser("classify")
