@@ -116,6 +116,7 @@ public final class NewsServer implements AutoCloseable {
         javalin.jetty.modifyServer(server -> {
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            server.setErrorHandler(new JettyProblems(json));
         });
         routes(javalin.routes);
     }
