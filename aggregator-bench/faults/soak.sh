@@ -11,8 +11,8 @@
 # Tolerances, end against start (the median of the first three judged samples against the median of the last three,
 # so that one sample does not decide). Heap after full GC: +25 % or +8 MiB, whichever is larger. The live set is
 # ~20-50 MB and moves by ±15 MB from one sample to the next (Jetty's buffer pool, the near-caches and the pools'
-# state, all bounded), so a tighter band would judge noise; a leak of 100 bytes a request would add ~25 MB (+60 %)
-# over 10 minutes at 400 req/s, well outside it. RSS: +10 % (malloc arenas and the code cache still settle after the
+# state, all bounded), so a tighter band would judge noise; a leak of 100 bytes a request adds 18 MB per 180,000
+# requests (a minute at 3,000 req/s), well outside it over 10 minutes. RSS: +10 % (malloc arenas and the code cache still settle after the
 # warm-up; ~25 MB of ~250 MB). Threads, descriptors and pool totals: the largest value in the second half of the
 # judged samples at most 2 above the largest in the first half. The Redis pool (minIdle 0, up to 64) and Jetty's
 # thread pool open one more when a new concurrency peak comes, so a plateau may step up once or twice; a leak grows
