@@ -67,7 +67,8 @@ fault_log "database $DB, cache namespace $NAMESPACE"
 mkdir -p "$RUN_DIR/feeds"
 python3 "$FAULTS_DIR/two_servers_check.py" serve --dir "$RUN_DIR/feeds" --port "$FEED_PORT" \
   --seconds $((PUBLISH_SECONDS + 300)) 2>"$RUN_DIR/feed-server.log" &
-fault_track_pid $!
+feed_pid=$!
+fault_track_pid "$feed_pid"
 
 server_env=("DATABASE_URL=jdbc:postgresql://127.0.0.1:5432/$DB" CACHE_ENABLED=true "CACHE_NAMESPACE=$NAMESPACE"
   FEEDS_POLL_ENABLED=true FEEDS_POLL_INTERVAL=10s FEEDS_ALLOW_PRIVATE_NETWORKS=true "ADMIN_TOKEN=$ADMIN_TOKEN"
@@ -117,6 +118,7 @@ done
 [[ -s "$RUN_DIR/load-a.json" && -s "$RUN_DIR/load-b.json" ]] || fault_die "a wrk load printed no result"
 fault_stop_pid "$pid_a" 20 >/dev/null || fault_log "server-a had to be killed"
 fault_stop_pid "$pid_b" 20 >/dev/null || fault_log "server-b had to be killed"
+fault_stop_pid "$feed_pid" 5 >/dev/null || true
 
 r="$RUN_DIR/two-servers.json"
 published="$(jq '.published' "$r")"
