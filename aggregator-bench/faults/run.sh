@@ -7,20 +7,23 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
-readonly RUNS=(redis postgres)
+readonly RUNS=(redis postgres sigterm two-servers soak)
 
 usage() {
-  echo "usage: $(basename "$0") <$(IFS='|'; echo "${RUNS[*]}")|all>" >&2
+  echo "usage: $(basename "$0") <$(IFS='|'; echo "${RUNS[*]}")|all> [options of that one run, e.g. soak --duration 1m]" >&2
   exit 2
 }
 
-[[ $# -eq 1 ]] || usage
+[[ $# -ge 1 ]] || usage
+which="$1"
+shift
 selected=()
-if [[ "$1" == all ]]; then
+if [[ "$which" == all ]]; then
+  (($# == 0)) || usage
   selected=("${RUNS[@]}")
 else
   for run in "${RUNS[@]}"; do
-    [[ "$1" == "$run" ]] && selected=("$run")
+    [[ "$which" == "$run" ]] && selected=("$run")
   done
   ((${#selected[@]} == 1)) || usage
 fi
@@ -29,7 +32,7 @@ failed=()
 for run in "${selected[@]}"; do
   echo "== fault run $run" >&2
   # A hard limit on top of each run's own bounded waits; on SIGTERM a run still stops what it started.
-  timeout --kill-after=30 "${FAULTS_RUN_LIMIT_S:-1800}" "$SCRIPT_DIR/$run.sh" || failed+=("$run")
+  timeout --kill-after=30 "${FAULTS_RUN_LIMIT_S:-1800}" "$SCRIPT_DIR/$run.sh" "$@" || failed+=("$run")
 done
 if ((${#failed[@]} > 0)); then
   echo "FAILED: ${failed[*]}" >&2

@@ -80,6 +80,11 @@ public final class Caches implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /** The Redis pool's connections in use, idle and awaited, so that a leak or a pile-up shows in metrics. */
+    public RedisPoolStats redisPool() {
+        return store == null ? RedisPoolStats.NONE : store.poolStats();
+    }
+
     @Override
     public void close() {
         if (store != null) {

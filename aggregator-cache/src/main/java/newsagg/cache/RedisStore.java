@@ -100,6 +100,11 @@ final class RedisStore {
         }
     }
 
+    RedisPoolStats poolStats() {
+        var pool = client.getPool();
+        return new RedisPoolStats(pool.getNumActive(), pool.getNumIdle(), pool.getNumWaiters());
+    }
+
     static byte[] utf8(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }

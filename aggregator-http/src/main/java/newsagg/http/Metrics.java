@@ -21,7 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * The Prometheus side of observability: a request-duration histogram by method, route and status, the
- * connection pool's gauges, and JVM memory, GC and thread basics, in the text format for {@code /metrics}.
+ * database and Redis connection pools' gauges, and JVM memory, GC and thread basics, in the text format for {@code /metrics}.
  * Each server has its own registry, so tests and embedders never share global state.
  */
 final class Metrics {
@@ -48,6 +48,10 @@ final class Metrics {
         gauge("hikaricp_connections_idle", "Connections idle in the pool", () -> bean.getIdleConnections());
         gauge("hikaricp_connections_pending", "Threads waiting for a connection", () -> bean.getThreadsAwaitingConnection());
         gauge("hikaricp_connections_max", "The pool's maximum size", () -> pool.getMaximumPoolSize());
+        gauge("hikaricp_connections", "Connections open, in use or idle", () -> bean.getTotalConnections());
+        gauge("newsagg_redis_pool_active", "Redis connections in use", () -> caches.redisPool().active());
+        gauge("newsagg_redis_pool_idle", "Redis connections idle in the pool", () -> caches.redisPool().idle());
+        gauge("newsagg_redis_pool_waiting", "Threads waiting for a Redis connection", () -> caches.redisPool().waiting());
         JvmMetrics.builder().register(registry);
         cacheCounters(caches);
     }

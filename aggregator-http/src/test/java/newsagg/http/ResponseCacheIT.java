@@ -151,6 +151,10 @@ class ResponseCacheIT {
 
         assertThat(metrics).contains("newsagg_cache_hits_total{cache=\"sources\"}", "newsagg_cache_misses_total{cache=\"search\"}",
                 "newsagg_cache_hit_ratio{cache=\"sources\"}", "newsagg_cache_redis_errors_total{cache=\"trending\"}");
+        assertThat(metrics).as("the Redis connections used went back to the pool")
+                .containsPattern("(?m)^newsagg_redis_pool_idle [1-9]")
+                .containsPattern("(?m)^newsagg_redis_pool_active 0")
+                .containsPattern("(?m)^newsagg_redis_pool_waiting 0");
     }
 
     @Test

@@ -110,6 +110,7 @@ class TimingIT {
                 .contains("http_server_request_duration_seconds_bucket{")
                 .contains("route=\"/api/articles/{id}\"")
                 .contains("hikaricp_connections_active", "hikaricp_connections_idle", "hikaricp_connections_pending")
+                .contains("hikaricp_connections ", "newsagg_redis_pool_active ", "newsagg_redis_pool_idle ")
                 .contains("jvm_memory_used_bytes", "jvm_gc_collection_seconds");
     }
 
