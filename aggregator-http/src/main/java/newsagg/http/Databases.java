@@ -1,6 +1,10 @@
 package newsagg.http;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -35,5 +39,24 @@ final class Databases {
         }
         hikari.addDataSourceProperty("ApplicationName", "newsagg");
         return new HikariDataSource(hikari);
+    }
+
+    /**
+     * A connection of its own, outside the pool, for the readiness check: the pool's waits (requests queued for a
+     * connection, its reconnect backoff after an outage) must not decide whether the database answers. Connecting
+     * and each reply are bounded by {@code timeout}, rounded up to whole seconds as the driver takes them.
+     */
+    static Connection direct(Config config, Duration timeout) throws SQLException {
+        String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        Properties properties = new Properties();
+        properties.setProperty("user", config.databaseUser());
+        if (config.databasePassword() != null) {
+            properties.setProperty("password", config.databasePassword());
+        }
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("loginTimeout", seconds);
+        properties.setProperty("socketTimeout", seconds);
+        properties.setProperty("ApplicationName", "newsagg");
+        return DriverManager.getConnection(config.databaseUrl(), properties);
     }
 }

@@ -1,6 +1,7 @@
 package newsagg.http;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,31 +12,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 import newsagg.cache.RedisEndpoint;
 
 /**
  * Liveness and readiness. Readiness asks the database (and reports Redis), each check bounded in time so
  * that the endpoint never hangs. Only the database decides readiness: the cache fails open, and an
- * orchestrator must not pull every replica because Redis is down. A check still running (the pool may wait
- * up to its connection timeout, longer than a readiness answer) is joined rather than started again, so
- * checks cannot pile up behind each other while the database is away and delay the answer once it is back.
+ * orchestrator must not pull every replica because Redis is down. The database is asked on a connection of
+ * the check's own, not the request pool's: a pool busy with requests, or still in its reconnect backoff after
+ * an outage, would otherwise make a ready database look down. A check still running is joined rather than
+ * started again, so checks cannot pile up behind each other while the database is away.
  */
 final class Health implements AutoCloseable {
 
     // Below the 2 s in which issue #8 wants readiness to turn 503, with room for a probe's own period.
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
-    private final DataSource dataSource;
+    private final DatabaseProbe database;
     private final RedisEndpoint redis;
     private final ExecutorService checks;
     private final AtomicReference<CompletableFuture<Boolean>> databaseCheck = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Boolean>> redisCheck = new AtomicReference<>();
 
+    /** Opens a connection for the database check; {@link Databases#direct} in the server. */
+    @FunctionalInterface
+    interface DatabaseProbe {
+        Connection open() throws SQLException;
+    }
+
+    // Used by one check at a time (a running check is joined, never run twice), on the checks' threads.
+    private volatile Connection probeConnection;
+
     /** {@code redis} is null when the cache is disabled. */
-    Health(DataSource dataSource, RedisEndpoint redis) {
-        this.dataSource = dataSource;
+    Health(DatabaseProbe database, RedisEndpoint redis) {
+        this.database = database;
         this.redis = redis;
         this.checks = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "health-check");
@@ -79,11 +89,37 @@ final class Health implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the database answers on the check's own connection, reopened when it is gone (a restart, or
+     * {@code pg_terminate_backend}); reopening is not subject to the pool's backoff, so readiness follows the
+     * database itself.
+     */
     private boolean databaseAnswers() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid((int) CHECK_TIMEOUT.toSeconds());
-        } catch (java.sql.SQLException e) {
+        int seconds = (int) Math.max(1, CHECK_TIMEOUT.toSeconds());
+        try {
+            Connection connection = probeConnection;
+            if (connection != null && connection.isValid(seconds)) {
+                return true;
+            }
+            closeProbe();
+            connection = database.open();
+            probeConnection = connection;
+            return connection.isValid(seconds);
+        } catch (SQLException e) {
+            closeProbe();
             return false;
+        }
+    }
+
+    private void closeProbe() {
+        Connection connection = probeConnection;
+        probeConnection = null;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // The connection is being discarded because it failed; there is nothing left to release.
+            }
         }
     }
 
@@ -104,6 +140,7 @@ final class Health implements AutoCloseable {
     @Override
     public void close() {
         checks.shutdownNow();
+        closeProbe();
     }
 
     /** The readiness body: overall status and each check by name. */

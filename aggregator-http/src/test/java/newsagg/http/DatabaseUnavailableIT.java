@@ -3,7 +3,15 @@ package newsagg.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import newsagg.core.store.DataSources;
@@ -74,6 +82,44 @@ class DatabaseUnavailableIT {
                     .as("ready again after the database came back").isTrue();
         } finally {
             TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+        }
+    }
+
+    @Test
+    void readinessStays200WhileEveryPooledConnectionIsBusy() throws Exception {
+        // Two is the smallest pool the server starts with: Flyway takes a second connection for its lock.
+        try (TestServer server = TestServer.start(PG, Map.of("DATABASE_POOL_SIZE", "2"));
+             Connection locker = PG.dataSource().getConnection()) {
+            assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+            locker.setAutoCommit(false);
+            try (Statement statement = locker.createStatement()) {
+                statement.execute("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE");
+            }
+            // Both pooled connections now wait on the lock inside these requests, until the lock goes.
+            List<CompletableFuture<HttpResponse<String>>> blocked = List.of(
+                    CompletableFuture.supplyAsync(() -> server.get("/api/articles")),
+                    CompletableFuture.supplyAsync(() -> server.get("/api/articles?limit=5")));
+            assertThat(Poll.until(DatabaseUnavailableIT::blockedOnTheLock, waiting -> waiting == 2, Duration.ofSeconds(5)))
+                    .as("the requests hold both pooled connections").isTrue();
+
+            HttpResponse<String> ready = server.get("/health/ready");
+
+            assertThat(ready.statusCode()).as("a busy pool is not a database that is down").isEqualTo(200);
+            locker.rollback();
+            for (CompletableFuture<HttpResponse<String>> request : blocked) {
+                assertThat(request.get(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    private static int blockedOnTheLock() {
+        try (Connection connection = PG.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet waiting = statement.executeQuery(
+                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'newsagg' AND wait_event_type = 'Lock'")) {
+            return waiting.next() ? waiting.getInt(1) : 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
