@@ -3,8 +3,8 @@
 # memory stay flat, and that its thread count, open file descriptors and connection pools do not grow.
 #
 # How: one server (cache on, a fresh cache namespace, the read-only newsagg_bench corpus by default) under wrk load on
-# a mix of read endpoints for --duration (default 10m). Every 30 s (10 s in runs under 5 minutes) the sampler forces a full GC (jcmd GC.run) and
-# reads the heap used after it (jcmd GC.heap_info), VmRSS and Threads from /proc/PID/status, the open descriptors
+# a mix of read endpoints for --duration (default 10m). Every 30 s (10 s in runs under 5 minutes) the sampler reads the live heap after a full GC
+# (jcmd GC.class_histogram), VmRSS and Threads from /proc/PID/status, the open descriptors
 # (/proc/PID/fd), and the Hikari and Redis pool gauges from /metrics. Samples of the first --warmup (default 2m, or a
 # third of a shorter duration) are reported but not judged: the JIT, the code cache and the caches fill then.
 #
@@ -90,9 +90,10 @@ metric() {
 sample() {
   local t heap rss threads fds
   t="$(fault_now_ms)"
-  timeout 30 jcmd "$pid" GC.run >/dev/null
-  # "garbage-first heap   total 262144K, used 45678K [...]": the used figure, in KiB.
-  heap="$(timeout 30 jcmd "$pid" GC.heap_info | awk '/ heap .*used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); print v; exit } }')"
+  # The class histogram runs a full GC and then counts the live objects in the same safepoint, so requests served
+  # between the GC and the reading cannot add garbage to it (GC.run then GC.heap_info swung by tens of MB under
+  # load). Its last line is "Total <instances> <bytes>"; the figure is kept in KiB.
+  heap="$(timeout 30 jcmd "$pid" GC.class_histogram | awk '$1 == "Total" { print int($3 / 1024) }')"
   rss="$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")"
   threads="$(awk '$1 == "Threads:" { print $2 }' "/proc/$pid/status")"
   fds="$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
