@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import newsagg.cache.RedisEndpoint;
@@ -19,8 +20,8 @@ import newsagg.cache.RedisEndpoint;
  * Liveness and readiness. Readiness asks the database (and reports Redis), each check bounded in time so
  * that the endpoint never hangs. Only the database decides readiness: the cache fails open, and an
  * orchestrator must not pull every replica because Redis is down. The database is asked on a connection of
- * the check's own, not the request pool's: a pool busy with requests, or still in its reconnect backoff after
- * an outage, would otherwise make a ready database look down. A check still running is joined rather than
+ * the check's own, not the request pool's, so that a pool busy with requests does not make a ready database
+ * look down; the pool only has to hold an open connection, busy or not. A check still running is joined rather than
  * started again, so checks cannot pile up behind each other while the database is away.
  */
 final class Health implements AutoCloseable {
@@ -29,6 +30,7 @@ final class Health implements AutoCloseable {
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
     private final DatabaseProbe database;
+    private final IntSupplier pooledConnections;
     private final RedisEndpoint redis;
     private final ExecutorService checks;
     private final AtomicReference<CompletableFuture<Boolean>> databaseCheck = new AtomicReference<>();
@@ -43,9 +45,13 @@ final class Health implements AutoCloseable {
     // Used by one check at a time (a running check is joined, never run twice), on the checks' threads.
     private volatile Connection probeConnection;
 
-    /** {@code redis} is null when the cache is disabled. */
-    Health(DatabaseProbe database, RedisEndpoint redis) {
+    /**
+     * {@code pooledConnections} counts the request pool's open connections, busy or idle; {@code redis} is null
+     * when the cache is disabled.
+     */
+    Health(DatabaseProbe database, IntSupplier pooledConnections, RedisEndpoint redis) {
         this.database = database;
+        this.pooledConnections = pooledConnections;
         this.redis = redis;
         this.checks = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "health-check");
@@ -60,7 +66,9 @@ final class Health implements AutoCloseable {
         CompletableFuture<Boolean> cache = redis == null
                 ? CompletableFuture.completedFuture(null)
                 : joinOrStart(redisCheck, () -> redis.ping(Duration.ofMillis(500)));
-        boolean databaseUp = within(database);
+        // Up when the database answers and the pool holds a connection again: right after an outage the pool may
+        // still be in its reconnect backoff, and requests would fail although the database answers.
+        boolean databaseUp = within(database) && pooledConnections.getAsInt() > 0;
         Boolean redisUp = redis == null ? null : within(cache);
         Map<String, String> results = new LinkedHashMap<>();
         results.put("database", databaseUp ? "up" : "down");

@@ -69,7 +69,9 @@ public final class NewsServer implements AutoCloseable {
         AuthFailures authFailures = new AuthFailures();
         this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
         this.cors = new Cors(config.corsOrigins());
-        this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT), config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
+        this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
+                () -> dataSource.getHikariPoolMXBean() == null ? 0 : dataSource.getHikariPoolMXBean().getTotalConnections(),
+                config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         Config.Feeds feeds = config.feeds();
         FeedFetcher fetcher = new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(feeds.allowPrivateNetworks()));
