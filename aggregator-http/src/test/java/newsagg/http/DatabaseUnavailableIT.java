@@ -50,7 +50,10 @@ class DatabaseUnavailableIT {
             TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
             assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
                     .as("ready again after the database came back").isTrue();
-            assertThat(server.get("/api/articles").statusCode()).isEqualTo(200);
+            // A pooled connection that died in the outage is only found out when a request borrows it (that request
+            // gets a 503 problem); readiness no longer uses the pool, so it no longer flushes them first.
+            assertThat(Poll.until(() -> server.get("/api/articles"), r -> r.statusCode() == 200, Duration.ofSeconds(10)))
+                    .as("requests served again without a restart").isTrue();
         } finally {
             TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
         }
