@@ -70,7 +70,7 @@ public final class NewsServer implements AutoCloseable {
         this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
         this.cors = new Cors(config.corsOrigins());
         this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
-                () -> dataSource.getHikariPoolMXBean() == null ? 0 : dataSource.getHikariPoolMXBean().getTotalConnections(),
+                dataSource.getHikariPoolMXBean()::getTotalConnections,
                 config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         Config.Feeds feeds = config.feeds();
