@@ -123,6 +123,9 @@ local function search_query()
   return queries[sample(query_cdf)]
 end
 
+-- The population itself, most popular first, URL-encoded: run.sh --prime-search asks each of them once.
+lib.search_queries = queries
+
 -- One path generator per scenario.
 lib.paths = {
   newest = function() return "/api/articles?limit=20" end,

@@ -27,6 +27,9 @@ usage: run.sh --url URL --label LABEL [options]
   --warmup-connections N
                        wrk connections of the warm-up (default: --connections); fewer fill a cache faster when
                        misses would otherwise queue past the server's timeouts and fill nothing
+  --prime-search       before the warm-up, ask each of the search scenario's 1,000 distinct queries once, at
+                       --warmup-connections: a cache then starts the measurement warm (a server without one just
+                       answers them); the result records how many were answered and how long it took
   --connections N      wrk connections (default 32)
   --threads N          wrk threads (default 2)
   --timeout D          wrk per-request timeout; slower requests count as socket errors (default 5s)
@@ -70,12 +73,17 @@ positive_int() {
 }
 
 URL="" LABEL="" NOTE="" TOKEN="${METRICS_TOKEN:-}"
-DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix WARMUP_CONNECTIONS="" CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
+DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix WARMUP_CONNECTIONS="" PRIME_SEARCH=false CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
 ENDPOINTS="$ALL_ENDPOINTS"
 OUT_DIR="$REPO_ROOT/aggregator-bench/results"
 
 while [[ $# -gt 0 ]]; do
   [[ "$1" == -h || "$1" == --help ]] && { usage; exit 0; }
+  if [[ "$1" == --prime-search ]]; then
+    PRIME_SEARCH=true
+    shift
+    continue
+  fi
   [[ $# -ge 2 ]] || die "$1 needs a value (see --help)"
   case "$1" in
     --url) URL="$2" ;;
@@ -119,8 +127,10 @@ done
   || die "--warmup-scenario: unknown scenario '$WARMUP_SCENARIO'; known: $ALL_ENDPOINTS,$EXTRA_ENDPOINTS"
 
 # Each wrk run may overrun its duration by its request timeout; discovery and snapshots are bounded by curl timeouts.
+readonly PRIME_LIMIT=900
 if [[ -z "$MAX_TOTAL" ]]; then
   MAX_TOTAL=$((WARMUP + ${#SELECTED[@]} * (DURATION + TIMEOUT + 15) + 300))
+  if $PRIME_SEARCH; then MAX_TOTAL=$((MAX_TOTAL + PRIME_LIMIT)); fi
 fi
 readonly DEADLINE=$((SECONDS + MAX_TOTAL))
 
@@ -143,6 +153,7 @@ ensure_tool() {
 ensure_tool wrk wrk
 ensure_tool jq jq
 ensure_tool curl curl
+if $PRIME_SEARCH; then ensure_tool luajit luajit; fi
 
 WORK="$(mktemp -d -t newsagg-loadtest.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
@@ -285,6 +296,27 @@ wait_idle() {
 }
 
 COMPLETE=true
+PRIME='null'
+if $PRIME_SEARCH; then
+  # The population comes from lib.lua itself, run by the same LuaJIT as wrk's, so it is the one the scenario draws.
+  luajit -e "package.path = '$SCRIPT_DIR/?.lua;' .. package.path
+             for _, q in ipairs(require('lib').search_queries) do print(q) end" >"$WORK/queries" \
+    || die "could not list the search queries with luajit"
+  if [[ ! -s "$WORK/queries" ]] || grep -Evq '^[a-z]+(%20[a-z]+)*$' "$WORK/queries"; then
+    die "the search query list is empty or holds something other than encoded words"
+  fi
+  prime_connections="${WARMUP_CONNECTIONS:-$CONNECTIONS}"
+  log "priming: $(wc -l <"$WORK/queries") search queries, each once, at $prime_connections connections"
+  prime_start=$SECONDS
+  # A query that times out or fails is counted, not retried: the result says how many were answered.
+  timeout --kill-after=5 "$PRIME_LIMIT" xargs -P "$prime_connections" -I '{}' \
+    curl -s -o /dev/null --max-time 30 -w '%{http_code}\n' "$URL/api/search?limit=20&q={}" \
+    <"$WORK/queries" >"$WORK/prime_status" || log "warning: priming stopped early (limit ${PRIME_LIMIT}s or a curl failure)"
+  PRIME="$(jq -n --argjson queries "$(wc -l <"$WORK/queries")" --argjson ok "$(grep -c '^200$' "$WORK/prime_status" || true)" \
+    --argjson answered "$(wc -l <"$WORK/prime_status")" --argjson seconds $((SECONDS - prime_start)) \
+    '{queries: $queries, ok: $ok, not_ok: ($answered - $ok), unanswered: ($queries - $answered), seconds: $seconds}')"
+  log "primed: $(jq -c . <<<"$PRIME")"
+fi
 if ((WARMUP > 0)); then
   log "warm-up: $WARMUP_SCENARIO for ${WARMUP}s at ${WARMUP_CONNECTIONS:-$CONNECTIONS} connections (not recorded)"
   run_wrk "$WARMUP_SCENARIO" "$WARMUP" "$WORK/warmup.txt" "${WARMUP_CONNECTIONS:-$CONNECTIONS}" || die "wrk warm-up failed: $(tail -n 3 "$WORK/warmup.txt")"
@@ -357,11 +389,12 @@ jq -s --arg run_label "$LABEL" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg
   --argjson warmup_connections "${WARMUP_CONNECTIONS:-$CONNECTIONS}" --argjson timeout "$TIMEOUT" --argjson complete "$COMPLETE" \
   --argjson sources "$SOURCE_COUNT" --argjson ids "$ID_COUNT" --argjson cursors "$CURSOR_COUNT" \
   --argjson words "$WORD_COUNT" --arg words_from "$WORDS_FROM" --argjson deep_page "$DEEP_PAGE" \
-  --argjson timings "$TIMINGS_AVAILABLE" --argjson mix_weights "${MIX_WEIGHTS:-null}" '
+  --argjson timings "$TIMINGS_AVAILABLE" --argjson mix_weights "${MIX_WEIGHTS:-null}" --argjson prime "$PRIME" '
   {label: $run_label, date: $date, git_commit: $commit, git_dirty: $dirty,
    jdk_on_path: $jdk, note: $note, url: $url, complete: $complete, server_timings: $timings,
    wrk: {version: $wrk_version, threads: $threads, connections: $connections, duration_s: $duration,
          warmup_s: $warmup, warmup_scenario: $warmup_scenario, warmup_connections: $warmup_connections, timeout_s: $timeout},
+   search_prime: $prime,
    data: {sources: $sources, article_ids: $ids, deep_page: $deep_page, deep_cursors: $cursors,
           search_words: $words, search_words_from: $words_from},
    mix_weights: $mix_weights,
