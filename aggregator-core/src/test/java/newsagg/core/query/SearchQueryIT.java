@@ -4,13 +4,18 @@ import static newsagg.core.testing.TestData.article;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import newsagg.core.domain.NewArticle;
 import newsagg.core.testing.CoreExtension;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -153,6 +158,63 @@ class SearchQueryIT {
             assertThat(prev.rank() > next.rank() || prev.rank() == next.rank() && prev.id() > next.id())
                     .as("hit %d is ordered after hit %d", i, i - 1).isTrue();
         }
+    }
+
+    @Test
+    void onlyTheNewestCandidatesAreRankedAndPaged() {
+        long s = source();
+        List<NewArticle> batch = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            batch.add(article("weak" + i, "Harbour news " + i, "", T0.minus(i, ChronoUnit.MINUTES)));
+        }
+        // Older than every weak match, and ranked above them when they are candidates.
+        for (int i = 0; i < 3; i++) {
+            batch.add(article("strong" + i, "Harbour harbour harbour " + i, "", T0.minus(1, ChronoUnit.DAYS)));
+        }
+        DB.core().articles().upsert(s, batch);
+
+        assertThat(DB.core().queries().search("harbour", 3, null).items()).extracting(SearchHit::title)
+                .allMatch(title -> title.startsWith("Harbour harbour harbour"));
+
+        NewsQueries capped = new JdbiNewsQueries(DB.core().jdbi(), 10);
+        List<SearchHit> walked = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<SearchHit> page = capped.search("harbour", 4, cursor);
+            walked.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        assertThat(walked).extracting(SearchHit::title).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).mapToObj(i -> "Harbour news " + i).toList());
+    }
+
+    @Test
+    void searchIsPlannedForItsOwnQueryTextEveryTime() {
+        long s = source();
+        DB.core().articles().upsert(s, List.of(article("a", "Harbour news", "", T0)));
+
+        long prepared = DB.core().jdbi().withHandle(h -> {
+            Connection connection = h.getConnection();
+            // A Jdbi over this one connection, so that the statements it prepares are visible below.
+            Jdbi oneConnection = Jdbi.create(new ConnectionFactory() {
+                @Override
+                public Connection openConnection() {
+                    return connection;
+                }
+
+                @Override
+                public void closeConnection(Connection toClose) {
+                }
+            }).installPlugin(new PostgresPlugin());
+            NewsQueries queries = new JdbiNewsQueries(oneConnection);
+            for (int i = 0; i < 10; i++) {
+                assertThat(queries.search("harbour", 5, null).items()).hasSize(1);
+            }
+            return h.createQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%websearch_to_tsquery%'")
+                    .mapTo(Long.class).one();
+        });
+
+        assertThat(prepared).as("server-prepared search statements").isZero();
     }
 
     @Test
