@@ -101,6 +101,7 @@ public final class JdbiNewsQueries implements NewsQueries {
      * 1.2 s alone and past the statement timeout under load, against 33 ms capped). A rare word is still found
      * through the GIN index, which the planner chooses from the query's own selectivity: search statements are
      * never server-prepared (see search), so every execution is planned with its actual query text.
+     *
      * hits finds the page by rank alone (plus one row to tell whether there is a next page); only those rows then get
      * the comparatively expensive ts_headline. Highlights are marked with the control characters U+0001 and U+0002,
      * which are first removed from the text, so that Java can escape everything else and turn them into <mark>.
