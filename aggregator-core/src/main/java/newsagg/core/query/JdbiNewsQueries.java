@@ -361,11 +361,15 @@ public final class JdbiNewsQueries implements NewsQueries {
      * pgjdbc server-prepares a statement from its fifth execution on, and PostgreSQL may then switch it to a generic
      * plan, made without the query text: for search that means one plan for every word, either ranking all matches
      * of a common word or walking the whole index for a rare one. An unnamed statement is planned for its values.
+     * A statement that is not pgjdbc's underneath (a driver proxy that hides it) is left as it is: the plan choice
+     * is a matter of speed, never of results.
      */
     private static final StatementCustomizer ONE_SHOT_PLAN = new StatementCustomizer() {
         @Override
         public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
-            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            if (statement.isWrapperFor(PGStatement.class)) {
+                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
         }
     };
 
