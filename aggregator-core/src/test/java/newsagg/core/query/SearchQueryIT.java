@@ -174,7 +174,7 @@ class SearchQueryIT {
         DB.core().articles().upsert(s, batch);
 
         assertThat(DB.core().queries().search("harbour", 3, null).items()).extracting(SearchHit::title)
-                .allMatch(title -> title.startsWith("Harbour harbour harbour"));
+                .hasSize(3).allMatch(title -> title.startsWith("Harbour harbour harbour"));
 
         NewsQueries capped = new JdbiNewsQueries(DB.core().jdbi(), 10);
         List<SearchHit> walked = new ArrayList<>();
