@@ -98,7 +98,7 @@ public final class JdbiNewsQueries implements NewsQueries {
      * candidates are the newest matches, at most :candidates of them; hits ranks only those, so a word that matches
      * most of the corpus ranks a bounded set: the newest matches come from walking the (published_at, id) index
      * until enough match, instead of reading and ranking every match (on 1M articles, "said" matches 990k rows:
-     * 1.2 s alone and past the statement timeout under load, against 33 ms capped). A rare word is still found
+     * 2.3 s alone and past the statement timeout under load, against 45 ms bounded). A rare word is still found
      * through the GIN index, which the planner chooses from the query's own selectivity: search statements are
      * never server-prepared (see search), so every execution is planned with its actual query text.
      *
