@@ -29,12 +29,10 @@ class DatabaseUnavailableIT {
 
     @Test
     void requestsGet503WhileTheDatabaseIsUnreachableAndRecoverAfterwards() {
-        String database = PG.jdbcUrl().substring(PG.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
         try (TestServer server = TestServer.start(PG)) {
             assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS false");
-            TestPostgres.server().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+            cutOffTheDatabase();
 
             long started = System.nanoTime();
             HttpResponse<String> articles = server.get("/api/articles");
@@ -47,7 +45,7 @@ class DatabaseUnavailableIT {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(TestServer.json(ready).get("checks").get("database").asText()).isEqualTo("down");
 
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+            reopenTheDatabase();
             assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
                     .as("ready again after the database came back").isTrue();
             // A pooled connection that died in the outage is only found out when a request borrows it (that request
@@ -55,18 +53,16 @@ class DatabaseUnavailableIT {
             assertThat(Poll.until(() -> server.get("/api/articles"), r -> r.statusCode() == 200, Duration.ofSeconds(10)))
                     .as("requests served again without a restart").isTrue();
         } finally {
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+            reopenTheDatabase();
         }
     }
 
     @Test
     void readinessTurns503WellWithinTwoSecondsAndRepeatedProbesDoNotPileUp() {
-        String database = PG.jdbcUrl().substring(PG.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
         try (TestServer server = TestServer.start(PG)) {
             assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS false");
-            TestPostgres.server().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+            cutOffTheDatabase();
 
             // Probes back to back for 4 s, as an orchestrator or the fault run sends them; each must answer in time.
             long slowestNanos = 0;
@@ -80,11 +76,11 @@ class DatabaseUnavailableIT {
             assertThat(Duration.ofNanos(slowestNanos)).as("issue #8: 503 within 2 s, with room for the probe period")
                     .isLessThan(Duration.ofMillis(1500));
 
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+            reopenTheDatabase();
             assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
                     .as("ready again after the database came back").isTrue();
         } finally {
-            TestPostgres.server().execute("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+            reopenTheDatabase();
         }
     }
 
@@ -113,6 +109,21 @@ class DatabaseUnavailableIT {
                 assertThat(request.get(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
         }
+    }
+
+    private static String database() {
+        return PG.jdbcUrl().substring(PG.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    }
+
+    /** No new connection to this class's database is accepted, and every open one is closed by the server. */
+    private static void cutOffTheDatabase() {
+        TestPostgres.server().execute("ALTER DATABASE " + database() + " WITH ALLOW_CONNECTIONS false");
+        TestPostgres.server().execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database() + "'");
+    }
+
+    private static void reopenTheDatabase() {
+        TestPostgres.server().execute("ALTER DATABASE " + database() + " WITH ALLOW_CONNECTIONS true");
     }
 
     private static int blockedOnTheLock() {
