@@ -100,7 +100,9 @@ public final class JdbiNewsQueries implements NewsQueries {
      * until enough match, instead of reading and ranking every match (on 1M articles, "said" matches 990k rows:
      * 2.3 s alone and past the statement timeout under load, against 45 ms bounded). A rare word is still found
      * through the GIN index, which the planner chooses from the query's own selectivity: search statements are
-     * never server-prepared (see search), so every execution is planned with its actual query text.
+     * never server-prepared (see search), so every execution is planned with its actual query text. candidates
+     * repeats websearch_to_tsquery instead of reading q because q, used three times, is materialized, and the
+     * planner cannot estimate a match count from a value it has not computed yet.
      *
      * hits finds the page by rank alone (plus one row to tell whether there is a next page); only those rows then get
      * the comparatively expensive ts_headline. Highlights are marked with the control characters U+0001 and U+0002,
