@@ -1,11 +1,11 @@
-package newsagg.cache;
+package newsagg.cache.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition until a deadline instead of sleeping for a guessed time. */
-final class Poll {
+public final class Poll {
 
     private static final long INTERVAL_NANOS = Duration.ofMillis(20).toNanos();
 
@@ -13,7 +13,7 @@ final class Poll {
     }
 
     /** True as soon as {@code condition} holds, false when {@code deadline} passes first. */
-    static boolean until(BooleanSupplier condition, Duration deadline) {
+    public static boolean until(BooleanSupplier condition, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
             if (condition.getAsBoolean()) {
