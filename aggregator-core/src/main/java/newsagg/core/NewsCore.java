@@ -36,8 +36,8 @@ public final class NewsCore {
     }
 
     /**
-     * Migrates the schema (Flyway, {@code classpath:db/migration}), restores the indexes a killed corpus load left
-     * dropped ({@link CorpusLoader#restorePendingIndexes}; a no-op normally, a full index build after such a crash),
+     * Migrates the schema (Flyway, {@code classpath:newsagg/db/migration}), restores the indexes a killed corpus load
+     * left dropped ({@link CorpusLoader#restorePendingIndexes}; a no-op normally, a full index build after such a crash),
      * and builds the core over {@code dataSource}.
      */
     public static NewsCore open(DataSource dataSource) {
@@ -63,7 +63,7 @@ public final class NewsCore {
         Objects.requireNonNull(dataSource, "dataSource");
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:newsagg/db/migration")
                 .load()
                 .migrate();
     }

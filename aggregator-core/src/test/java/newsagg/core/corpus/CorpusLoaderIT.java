@@ -38,7 +38,7 @@ class CorpusLoaderIT {
 
     @BeforeAll
     static void migrate() throws SQLException {
-        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:newsagg/db/migration").load().migrate();
         schemaIndexes = indexes(PG.dataSource());
     }
 

@@ -23,7 +23,7 @@ public final class SeedBench {
         config.setUsername(System.getProperty("db.user", "postgres"));
         config.setMaximumPoolSize(2);
         try (HikariDataSource ds = new HikariDataSource(config)) {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(ds).locations("classpath:newsagg/db/migration").load().migrate();
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             System.exit(SeedCommand.run(rest, ds, System.out));
         }

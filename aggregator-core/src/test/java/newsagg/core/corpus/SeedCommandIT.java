@@ -24,7 +24,7 @@ class SeedCommandIT {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:newsagg/db/migration").load().migrate();
     }
 
     @BeforeEach
