@@ -17,9 +17,10 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import newsagg.core.CoreOptions;
+import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.testing.PostgresExtension;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class CorpusLoaderIT {
 
     @BeforeAll
     static void migrate() throws SQLException {
-        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:newsagg/db/migration").load().migrate();
+        NewsCore.migrate(PG.dataSource());
         schemaIndexes = indexes(PG.dataSource());
     }
 
@@ -244,6 +245,7 @@ class CorpusLoaderIT {
         doomed.setUser(PG.user());
         doomed.setPassword(PG.password());
         doomed.setApplicationName("doomed-loader");
+        doomed.setCurrentSchema(CoreOptions.DEFAULT_SCHEMA);
         ProgressListener killer = (phase, done, total) -> {
             if (phase == ProgressListener.Phase.ARTICLES && done >= 2_000) {
                 try {

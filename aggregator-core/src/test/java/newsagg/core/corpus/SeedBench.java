@@ -2,7 +2,7 @@ package newsagg.core.corpus;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
+import newsagg.core.NewsCore;
 
 /**
  * Measures a corpus load by hand: migrates the database at the JDBC URL given first, then runs {@link SeedCommand}
@@ -23,7 +23,7 @@ public final class SeedBench {
         config.setUsername(System.getProperty("db.user", "postgres"));
         config.setMaximumPoolSize(2);
         try (HikariDataSource ds = new HikariDataSource(config)) {
-            Flyway.configure().dataSource(ds).locations("classpath:newsagg/db/migration").load().migrate();
+            NewsCore.migrate(ds);
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             System.exit(SeedCommand.run(rest, ds, System.out));
         }

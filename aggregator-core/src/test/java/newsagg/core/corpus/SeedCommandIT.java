@@ -10,8 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import newsagg.core.NewsCore;
 import newsagg.core.testing.PostgresExtension;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class SeedCommandIT {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure().dataSource(PG.dataSource()).locations("classpath:newsagg/db/migration").load().migrate();
+        NewsCore.migrate(PG.dataSource());
     }
 
     @BeforeEach
@@ -61,7 +61,7 @@ class SeedCommandIT {
 
         assertThat(text(out)).startsWith("seed: restored " + recorded + " indexes and constraints that an interrupted "
                 + "load had dropped:" + System.lineSeparator() + "  ALTER TABLE articles ADD CONSTRAINT articles_pkey")
-                .contains("  CREATE INDEX articles_search_vector_idx ON public.articles USING gin (search_vector)")
+                .contains("  CREATE INDEX articles_search_vector_idx ON newsagg.articles USING gin (search_vector)")
                 .contains("seed: loaded 3 sources and 100 articles");
         assertThat(count()).isEqualTo(100);
         assertThat(queryLong("SELECT count(*) FROM pg_indexes WHERE tablename = 'articles'")).isEqualTo(5);
