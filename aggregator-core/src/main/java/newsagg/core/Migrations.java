@@ -22,10 +22,16 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /**
-     * Every table the core's migrations create: what the move out of the 0.1 layout takes along. A migration that
-     * creates a table adds it here ({@code MigrationsTest} fails otherwise).
+     * Every table the core's migrations create, and the seeder's table that 0.1's V2 created among them: what the
+     * move out of the 0.1 layout takes along. A migration that creates a table adds it here ({@code MigrationsTest}
+     * fails otherwise).
      */
     static final List<String> TABLES = List.of("sources", "articles", "seed_pending_ddl");
+    /**
+     * The migration that left the core with the seeder (which now keeps its table in a history of its own):
+     * databases migrated before still record it, and Flyway must not take that for a lost migration.
+     */
+    static final String RETIRED_SCRIPT = "V2__seed_state.sql";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     private static final String LEGACY_SCHEMA = "public";
@@ -38,12 +44,19 @@ final class Migrations {
 
     static void migrate(DataSource dataSource, CoreOptions options) {
         moveLegacyLayout(dataSource, options);
+        boolean recordsRetired;
+        try (Connection connection = dataSource.getConnection()) {
+            recordsRetired = records(connection, options.schema() + "." + options.historyTable(), RETIRED_SCRIPT);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the core's Flyway history failed: " + e.getMessage(), e);
+        }
         Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(options.schema())
                 .createSchemas(true)
                 .table(options.historyTable())
                 .locations(CoreOptions.MIGRATIONS)
+                .ignoreMigrationPatterns(recordsRetired ? new String[] {"*:future", "versioned:missing"} : new String[] {"*:future"})
                 .load()
                 .migrate();
     }
@@ -96,25 +109,52 @@ final class Migrations {
     }
 
     /**
-     * True when the history in {@code public} is the core's own: every migration it records is one of the core's,
-     * with the same checksum. A host application's own Flyway history there fails this and is left alone.
+     * True when the history in {@code public} is the core's own: it records the core's V1, and every migration it
+     * records is one of the core's with the same checksum (or the retired V2). A host application's own Flyway
+     * history there fails this and is left alone.
      */
     private static boolean legacyHistoryIsOurs(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!records(connection, LEGACY_SCHEMA + "." + LEGACY_HISTORY, "V1__schema.sql")) {
+                return false;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the Flyway history in public failed: " + e.getMessage(), e);
+        }
         return Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(LEGACY_SCHEMA)
                 .createSchemas(false)
                 .table(LEGACY_HISTORY)
                 .locations(CoreOptions.MIGRATIONS)
-                .ignoreMigrationPatterns("*:pending", "*:future")
+                .ignoreMigrationPatterns("*:pending", "*:future", "versioned:missing")
                 .load()
                 .validateWithResult()
                 .validationSuccessful;
     }
 
+    /** True when {@code historyTable} exists and records a successful run of {@code script}. */
+    private static boolean records(Connection connection, String historyTable, String script) throws SQLException {
+        if (!exists(connection, historyTable)) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM " + historyTable + " WHERE script = ? AND success)")) {
+            statement.setString(1, script);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
     private static boolean exists(Connection connection, String schema, String table) throws SQLException {
+        return exists(connection, schema + "." + table);
+    }
+
+    private static boolean exists(Connection connection, String qualifiedName) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, schema + "." + table);
+            statement.setString(1, qualifiedName);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getBoolean(1);

@@ -8,7 +8,6 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
-import newsagg.core.corpus.CorpusLoader;
 import newsagg.core.query.JdbiNewsQueries;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.store.ArticleStore;
@@ -55,17 +54,15 @@ public final class NewsCore {
     }
 
     /**
-     * Migrates the schema ({@link #migrate(DataSource, CoreOptions)}), restores the indexes a killed corpus load left
-     * dropped ({@link CorpusLoader#restorePendingIndexes}; a no-op normally, a full index build after such a crash),
-     * and builds the core over {@code dataSource}, reporting the execution time of every SQL statement to
-     * {@code timer} as {@link StageTimer#DB}. The data source's connections must resolve table names in
-     * {@code options.schema()} (JDBC URL {@code currentSchema=newsagg}, or {@code HikariConfig.setSchema}, as
-     * {@link newsagg.core.store.DataSources} does); it fails at once, naming the schema, when they do not.
+     * Migrates the schema ({@link #migrate(DataSource, CoreOptions)}) and builds the core over {@code dataSource},
+     * reporting the execution time of every SQL statement to {@code timer} as {@link StageTimer#DB}. The data
+     * source's connections must resolve table names in {@code options.schema()} (JDBC URL
+     * {@code currentSchema=newsagg}, or {@code HikariConfig.setSchema}, as {@link newsagg.core.store.DataSources}
+     * does); it fails at once, naming the schema, when they do not.
      */
     public static NewsCore open(DataSource dataSource, CoreOptions options, StageTimer timer) {
         migrate(dataSource, options);
         requireSchemaOnPath(dataSource, options);
-        CorpusLoader.restorePendingIndexes(dataSource);
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
         if (timer != StageTimer.NONE) {
             jdbi.setSqlLogger(new SqlTiming(timer));

@@ -37,6 +37,6 @@ class MigrationsTest {
         }
 
         assertThat(created).contains("sources", "articles");
-        assertThat(Migrations.TABLES).containsExactlyInAnyOrderElementsOf(created);
+        assertThat(Migrations.TABLES).containsAll(created);
     }
 }

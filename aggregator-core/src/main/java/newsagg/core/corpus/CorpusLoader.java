@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * delete the record, analyze; commit. If the second or third step fails (a listener that throws included), the loader
  * empties the tables and restores the indexes before rethrowing; with {@code replace} the previous corpus is gone by
  * then. If the process dies instead, the record survives: the next {@link #load} restores it first, as does
- * {@link #restorePendingIndexes(DataSource)}, which {@code NewsCore.open} calls at startup. A session-level advisory
- * lock keeps two loads, or a load and a startup restore, from interleaving.
+ * {@link #restorePendingIndexes(DataSource)}, which {@code newsagg seed} calls before anything else. A session-level
+ * advisory lock keeps two loads, or a load and a restore, from interleaving. Both first migrate the seeder's own
+ * table ({@link SeedSchema}).
  */
 public final class CorpusLoader {
 
@@ -121,6 +122,7 @@ public final class CorpusLoader {
      */
     public static List<String> restorePendingIndexes(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
+        SeedSchema.migrate(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             int networkTimeout = connection.getNetworkTimeout();
@@ -163,6 +165,7 @@ public final class CorpusLoader {
         Objects.requireNonNull(progress, "progress");
         long start = System.nanoTime();
         CorpusGenerator generator = new CorpusGenerator(spec);
+        SeedSchema.migrate(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -540,7 +543,7 @@ public final class CorpusLoader {
 
     /**
      * After a failure in the second or third step: empties the tables again and restores the indexes, best effort.
-     * What it cannot restore stays recorded for the next load or startup.
+     * What it cannot restore stays recorded for the next load or newsagg seed.
      */
     private static void undo(Connection connection, Prepared prepared) {
         try {
@@ -554,7 +557,7 @@ public final class CorpusLoader {
             LOG.warn("corpus load failed: emptied the tables and restored {} indexes and constraints", restored.size());
         } catch (SQLException | RuntimeException e) {
             LOG.error("corpus load failed and restoring its indexes failed too ({}); they stay recorded in "
-                    + "seed_pending_ddl for the next load or server start", e.getMessage());
+                    + "seed_pending_ddl for the next load or newsagg seed", e.getMessage());
         }
     }
 
