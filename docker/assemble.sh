@@ -3,13 +3,13 @@
 # application as two image layers and builds the Java runtime for them:
 #   /layers/lib/        third-party jars: they change only when a POM does, so this layer stays cached
 #   /layers/app/newsagg.jar
-#                       newsagg's own classes (http, core, cache) with a manifest whose Class-Path names
+#                       newsagg's own classes (http, core, cache, seed) with a manifest whose Class-Path names
 #                       lib/*.jar, so that `java -jar newsagg.jar` works as it does with the shaded jar
 #   /layers/jre/        a jlink runtime with the modules jdeps finds in both, plus the ones only reached by
 #                       reflection or service lookup
 set -eu
 
-modules="aggregator-http aggregator-core aggregator-cache"
+modules="aggregator-http aggregator-core aggregator-cache aggregator-bench/seeder"
 version=$(sed -n 's/^version=//p' aggregator-http/target/maven-archiver/pom.properties)
 test -n "$version"
 

@@ -13,6 +13,8 @@ FAULTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 FAULTS_REPO="$(cd "$FAULTS_DIR/../.." && pwd)"
 FAULTS_JAR="${FAULTS_JAR:-$FAULTS_REPO/aggregator-http/target/newsagg.jar}"
 FAULTS_JAVA="${FAULTS_JAVA:-java}"
+# The core's tables live in schema newsagg (CoreOptions), so every psql of a run looks there.
+export PGOPTIONS="-c search_path=newsagg"
 FAULTS_LUA="$FAULTS_DIR/lua/count.lua"
 readonly FAULTS_DIR FAULTS_REPO FAULTS_JAR FAULTS_JAVA FAULTS_LUA
 

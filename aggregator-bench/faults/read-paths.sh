@@ -5,7 +5,7 @@
 # cache answers fast: the newest articles, a source's newest, article details, searches for the 40 most frequent
 # corpus words, trending over 24 h and the sources listing. Source and article ids come from the running server.
 fault_read_paths() {
-  local file="$1" base="$2" words="$FAULTS_REPO/aggregator-core/src/main/resources/newsagg/core/corpus/news-words.txt"
+  local file="$1" base="$2" words="$FAULTS_REPO/aggregator-bench/seeder/src/main/resources/newsagg/seed/news-words.txt"
   local sources articles word id
   sources="$(curl -sf --max-time 30 "$base/api/sources" | jq -r '.items[].id' | head -n 50)" \
     || fault_die "could not list sources from $base"

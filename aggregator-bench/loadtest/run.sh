@@ -13,7 +13,7 @@ readonly REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 readonly ALL_ENDPOINTS="newest,by_source,deep_cursor,article,search,trending_24h,trending_168h,sources,mix"
 # Scenarios run only when named in --endpoints: for measuring cache misses and the in-memory ceiling.
 readonly EXTRA_ENDPOINTS="search_miss,memory_sources"
-readonly WORDS_FILE="$REPO_ROOT/aggregator-core/src/main/resources/newsagg/core/corpus/news-words.txt"
+readonly WORDS_FILE="$REPO_ROOT/aggregator-bench/seeder/src/main/resources/newsagg/seed/news-words.txt"
 
 usage() {
   cat <<'EOF'

@@ -12,7 +12,8 @@ db=${1:?usage: explain-plans.sh <database> [base-url]}
 base=${2:-http://127.0.0.1:8080}
 case "$base" in http://127.0.0.1:*|http://localhost:*) ;; *) echo "only 127.0.0.1 is allowed" >&2; exit 2 ;; esac
 log=$(ls -t /var/log/postgresql/postgresql-*-main.log | head -n 1)
-psql() { command psql -h 127.0.0.1 -U postgres -qAt "$@"; }
+# The core's tables live in schema newsagg (CoreOptions).
+psql() { PGOPTIONS="-c search_path=newsagg" command psql -h 127.0.0.1 -U postgres -qAt "$@"; }
 
 reset() {
   psql -d "$db" -c "ALTER DATABASE \"$db\" RESET session_preload_libraries" \

@@ -25,7 +25,8 @@ export const MUST_EXCLUDE = [
 export const MUST_KEEP = [
   'pom.xml', 'mvnw', '.mvn/wrapper/maven-wrapper.properties',
   'aggregator-core/pom.xml', 'aggregator-cache/pom.xml', 'aggregator-http/pom.xml', 'aggregator-bench/pom.xml',
-  'aggregator-core/src/main/resources/db/migration/V1__schema.sql',
+  'aggregator-bench/seeder/pom.xml',
+  'aggregator-core/src/main/resources/newsagg/db/migration/V1__schema.sql',
   'aggregator-http/src/main/java/newsagg/http/Main.java', 'docker/assemble.sh',
 ];
 

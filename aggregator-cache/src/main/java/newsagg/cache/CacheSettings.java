@@ -20,7 +20,7 @@ public record CacheSettings(boolean enabled, URI redisUrl, String namespace, Dur
 
     public CacheSettings {
         Objects.requireNonNull(redisUrl, "redisUrl");
-        CacheKey.requireIdentifier("cache namespace", namespace);
+        requireNamespace(namespace);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("socketTimeout", socketTimeout);
         requirePositive("breakerCoolDown", breakerCoolDown);
@@ -51,6 +51,16 @@ public record CacheSettings(boolean enabled, URI redisUrl, String namespace, Dur
     public static CacheSettings disabled() {
         return new CacheSettings(false, URI.create("redis://localhost:6379"), DEFAULT_NAMESPACE,
                 Duration.ofMillis(100), Duration.ofMillis(100), 1, 5, Duration.ofSeconds(1), Duration.ofMillis(250));
+    }
+
+    /**
+     * The one rule for a namespace (a key segment: lower-case letters, digits, '_' and '-', starting with a letter or
+     * digit, at most 64), for configuration to check a value before it reaches these settings.
+     *
+     * @throws IllegalArgumentException naming the rule and the value
+     */
+    public static String requireNamespace(String value) {
+        return CacheKey.requireIdentifier("cache namespace", value);
     }
 
     public CacheSettings withNamespace(String value) {

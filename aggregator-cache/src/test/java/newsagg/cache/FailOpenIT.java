@@ -9,6 +9,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import newsagg.cache.testing.Poll;
+import newsagg.cache.testing.RedisServerProcess;
+import newsagg.cache.testing.TestRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +26,7 @@ class FailOpenIT {
 
     @Test
     void redisOnAClosedPortIsBypassedAndTheBreakerStopsTrying() {
-        CacheSettings settings = CacheSettings.defaults(URI.create("redis://127.0.0.1:" + TestRedis.freePort()))
+        CacheSettings settings = CacheSettings.defaults(URI.create("redis://127.0.0.1:" + TestRedisServer.freePort()))
                 .withNamespace(redis.namespace())
                 .withBreaker(3, Duration.ofMinutes(5));
         Caches caches = redis.caches(settings);
@@ -71,7 +74,7 @@ class FailOpenIT {
 
     @Test
     void redisKilledAndRestartedCostsNoRequestAndTheCacheRecovers() {
-        int port = TestRedis.freePort();
+        int port = TestRedisServer.freePort();
         try (RedisServerProcess server = new RedisServerProcess(port)) {
             server.start();
             CacheSettings settings = CacheSettings.defaults(server.url())
@@ -99,7 +102,7 @@ class FailOpenIT {
 
     @Test
     void withTheDefaultBreakerTheCacheHitsWithinFiveSecondsOfARestartEvenRightAfterAFailedProbe() {
-        int port = TestRedis.freePort();
+        int port = TestRedisServer.freePort();
         try (RedisServerProcess server = new RedisServerProcess(port)) {
             server.start();
             Cached<String> cache = redis.caches(CacheSettings.defaults(server.url()).withNamespace(redis.namespace()))

@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
+import newsagg.cache.testing.Poll;
+
 /**
  * N threads that call the cache at once. A loader under test calls {@link #holdUntilOthersWait()} so the
  * load stays open until every other caller has started and is waiting, which is what makes "exactly one

@@ -1,28 +1,26 @@
 package newsagg.cache;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import newsagg.cache.testing.TestRedisServer;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The shared Redis at 127.0.0.1:6379 as tests use it: every test gets its own key namespace, and
+ * The shared Redis ({@link TestRedisServer}) as tests use it: every test gets its own key namespace, and
  * {@link #close()} deletes exactly the keys under it (SCAN over that unique prefix, never FLUSHALL).
  */
 final class TestRedis implements AutoCloseable {
 
-    static final URI URL = URI.create("redis://127.0.0.1:6379");
+    static final URI URL = TestRedisServer.url();
 
     private final String namespace = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    private final RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+    private final RedisClient client = RedisClient.create(URL);
     private final List<Caches> opened = new ArrayList<>();
 
     String namespace() {
@@ -81,14 +79,5 @@ final class TestRedis implements AutoCloseable {
             client.del(key);
         }
         client.close();
-    }
-
-    /** A port nothing listens on (bound and released at once). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

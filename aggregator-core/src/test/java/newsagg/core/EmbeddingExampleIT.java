@@ -23,17 +23,28 @@ class EmbeddingExampleIT {
     static final PostgresExtension PG = new PostgresExtension();
 
     @Test
-    void readmeEmbeddingExampleStoresAndReadsAnArticle() {
-        String jdbcUrl = PG.jdbcUrl();
-        String user = PG.user();
-        String password = PG.password();
-        List<ArticleItem> items;
+    void readmeEmbeddingExampleStoresAndReadsAnArticleAndCanRunTwice() {
+        List<ArticleItem> first = runReadmeExample(PG.jdbcUrl(), PG.user(), PG.password());
+        List<ArticleItem> second = runReadmeExample(PG.jdbcUrl(), PG.user(), PG.password());
+
+        assertThat(second).isEqualTo(first);
+        assertThat(second).singleElement().satisfies(item -> {
+            assertThat(item.title()).isEqualTo("Hello, newsagg");
+            assertThat(item.sourceTitle()).isEqualTo("Example");
+            assertThat(item.categories()).containsExactly("demo");
+        });
+    }
+
+    private static List<ArticleItem> runReadmeExample(String jdbcUrl, String user, String password) {
         // README example begins
         try (HikariDataSource ds = DataSources.pooled(jdbcUrl, user, password, 4, "newsagg")) {
-            NewsCore core = NewsCore.open(ds); // migrates the schema, then builds the stores and queries
+            NewsCore core = NewsCore.open(ds); // migrates its schema (newsagg), then builds the stores and queries
 
-            Source source = core.sources().create("https://example.org/feed.xml", "Example", null);
+            String feedUrl = "https://example.org/feed.xml";
+            Source source = core.sources().findByFeedUrl(feedUrl)
+                    .orElseGet(() -> core.sources().create(feedUrl, "Example", null));
             Instant now = Instant.now();
+            // Upserts: the same dedupe key ("urn:example:1") in the same source is the same article.
             core.articles().upsert(source.id(), List.of(new NewArticle(
                     "urn:example:1", "urn:example:1", "https://example.org/1", "Hello, newsagg",
                     "A first article.", "<p>A first article.</p>", "Ann", now, now, List.of("demo"))));
@@ -41,13 +52,7 @@ class EmbeddingExampleIT {
             Page<ArticleItem> page = core.queries().newest(ArticleFilter.ALL, 10, null);
             page.items().forEach(item -> System.out.println(item.publishedAt() + " " + item.title()));
             // README example ends
-            items = page.items();
+            return page.items();
         }
-
-        assertThat(items).singleElement().satisfies(item -> {
-            assertThat(item.title()).isEqualTo("Hello, newsagg");
-            assertThat(item.sourceTitle()).isEqualTo("Example");
-            assertThat(item.categories()).containsExactly("demo");
-        });
     }
 }

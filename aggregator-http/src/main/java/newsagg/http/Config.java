@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import newsagg.cache.CacheSettings;
+
 /**
  * The server's whole configuration, read from the environment once at start-up and validated there:
  * an invalid value stops start-up with a {@link ConfigException} that names the variable.
@@ -72,8 +74,10 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
         URI redisUrl = redisUrl(env);
         boolean cacheEnabled = booleanValue(env, "CACHE_ENABLED", true);
         String cacheNamespace = env.getOrDefault("CACHE_NAMESPACE", "").isBlank() ? "newsagg" : env.get("CACHE_NAMESPACE").strip();
-        if (!cacheNamespace.matches("[A-Za-z0-9_.-]{1,32}")) {
-            throw new ConfigException("CACHE_NAMESPACE must be 1 to 32 letters, digits, '.', '_' or '-', was '" + cacheNamespace + "'");
+        try {
+            CacheSettings.requireNamespace(cacheNamespace);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("CACHE_NAMESPACE: " + e.getMessage());
         }
         Duration cacheNearTtl = "0".equals(env.getOrDefault("CACHE_NEAR_TTL", "").strip())
                 ? Duration.ZERO

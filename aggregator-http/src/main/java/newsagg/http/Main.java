@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 import com.zaxxer.hikari.HikariDataSource;
 import newsagg.core.NewsCore;
-import newsagg.core.corpus.SeedCommand;
+import newsagg.seed.SeedCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

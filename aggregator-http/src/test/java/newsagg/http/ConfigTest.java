@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
+import newsagg.cache.CacheSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigTest {
 
@@ -71,6 +73,15 @@ class ConfigTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"newsagg", "prod-eu", "team_2", "0abc"})
+    void aNamespaceTheConfigAcceptsIsOneTheCacheAccepts(String namespace) {
+        Config config = Config.fromEnvironment(Map.of("CACHE_NAMESPACE", namespace));
+
+        assertThat(CacheSettings.defaults(config.redisUrl()).withNamespace(config.cacheNamespace()).namespace())
+                .isEqualTo(namespace);
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "PORT|http|PORT",
             "PORT|70000|PORT",
@@ -81,6 +92,8 @@ class ConfigTest {
             "REDIS_URL|http://localhost:6379|REDIS_URL",
             "CACHE_ENABLED|maybe|CACHE_ENABLED",
             "CACHE_NAMESPACE|a:b|CACHE_NAMESPACE",
+            "CACHE_NAMESPACE|prod.eu|CACHE_NAMESPACE",
+            "CACHE_NAMESPACE|Prod|CACHE_NAMESPACE",
             "CACHE_NEAR_TTL|5m|CACHE_NEAR_TTL",
             "ADMIN_TOKEN|short|ADMIN_TOKEN",
             "HTTP_THREADS|green|HTTP_THREADS",

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,8 @@ import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import newsagg.core.testing.Poll;
+import newsagg.cache.testing.RedisServerProcess;
+import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.testing.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +28,7 @@ import redis.clients.jedis.resps.ScanResult;
  * Property: whatever a client sends to any endpoint (hostile path and query parameters, random bodies and content
  * types, with, without or with a wrong token, odd methods), the answer is a 2xx or a 4xx, every 4xx is problem
  * JSON, and the server is still ready afterwards. Run once without the cache and once with it on, against a
- * private {@code redis-server}, so that hostile parameters reach cache keys: no key may then fall outside the
+ * private {@code redis-server} ({@link RedisServerProcess}), so that hostile parameters reach cache keys: no key may then fall outside the
  * namespace or grow past {@link #MAX_KEY_LENGTH}. Inputs come from a seeded generator, so a failure reproduces.
  */
 class EndpointFuzzIT {
@@ -60,39 +59,22 @@ class EndpointFuzzIT {
     }
 
     @Test
-    void everyEndpointAnswers2xxOr4xxProblemsForAnyInputWithTheCacheAndKeysStayInTheNamespace() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    void everyEndpointAnswers2xxOr4xxProblemsForAnyInputWithTheCacheAndKeysStayInTheNamespace() {
         String namespace = "fuzz-" + Long.toHexString(new Random().nextLong() & 0xffffffL);
-        try (Jedis jedis = connect(port);
-             TestServer server = TestServer.start(PG, Map.of("ADMIN_TOKEN", TOKEN, "METRICS_TOKEN", TOKEN,
-                     "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true", "CACHE_ENABLED", "true", "REDIS_URL", "redis://127.0.0.1:" + port,
-                     "CACHE_NAMESPACE", namespace))) {
-            fuzz(server, SEED + 1);
+        try (RedisServerProcess redis = new RedisServerProcess(TestRedisServer.freePort())) {
+            redis.start();
+            try (Jedis jedis = new Jedis(redis.url());
+                 TestServer server = TestServer.start(PG, Map.of("ADMIN_TOKEN", TOKEN, "METRICS_TOKEN", TOKEN,
+                         "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true", "CACHE_ENABLED", "true",
+                         "REDIS_URL", redis.url().toString(), "CACHE_NAMESPACE", namespace))) {
+                fuzz(server, SEED + 1);
 
-            List<String> keys = keys(jedis);
-            assertThat(keys).as("the fuzz reached the cache").isNotEmpty();
-            assertThat(keys).allSatisfy(key -> assertThat(key).startsWith(namespace + ":"));
-            assertThat(keys).allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(MAX_KEY_LENGTH));
-        } finally {
-            redis.destroyForcibly();
-        }
-    }
-
-    static Jedis connect(int port) {
-        assertThat(Poll.until(() -> {
-            try (Jedis probe = new Jedis("127.0.0.1", port)) {
-                return probe.ping();
-            } catch (RuntimeException notYet) {
-                return "";
+                List<String> keys = keys(jedis);
+                assertThat(keys).as("the fuzz reached the cache").isNotEmpty();
+                assertThat(keys).allSatisfy(key -> assertThat(key).startsWith(namespace + ":"));
+                assertThat(keys).allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(MAX_KEY_LENGTH));
             }
-        }, "PONG"::equals, Duration.ofSeconds(10))).as("redis-server answers").isTrue();
-        return new Jedis("127.0.0.1", port);
+        }
     }
 
     static List<String> keys(Jedis jedis) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.testing.Poll;
@@ -49,7 +50,7 @@ class ResponseCacheIT {
         feeds = new newsagg.core.ingest.fetch.TestServer().on("/feed.xml", exchange ->
                 newsagg.core.ingest.fetch.TestServer.respond(exchange, 200, Map.of("Content-Type", "application/rss+xml"),
                         feed.getBytes(StandardCharsets.UTF_8)));
-        server = TestServer.start(PG, Map.of("CACHE_ENABLED", "true", "REDIS_URL", "redis://127.0.0.1:6379",
+        server = TestServer.start(PG, Map.of("CACHE_ENABLED", "true", "REDIS_URL", TestRedisServer.url().toString(),
                 "CACHE_NAMESPACE", NAMESPACE, "ADMIN_TOKEN", TOKEN, "FEEDS_ALLOW_PRIVATE_NETWORKS", "true",
                 "FEEDS_POLL_ENABLED", "false"));
     }
@@ -58,7 +59,7 @@ class ResponseCacheIT {
     static void stop() {
         server.close();
         feeds.close();
-        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+        try (Jedis jedis = new Jedis(TestRedisServer.url())) {
             ScanParams params = new ScanParams().match(NAMESPACE + ":*").count(1000);
             String cursor = ScanParams.SCAN_POINTER_START;
             int rounds = 0;

