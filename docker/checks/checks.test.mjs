@@ -83,7 +83,7 @@ describe('compose.yml policy and schema', () => {
     assert.deepEqual(rules(check(read('docker/test-fixtures/compose.bad.yml'))), [
       'api-build', 'api-healthcheck', 'default-sources', 'depends-on-healthy', 'healthcheck',
       'memory-limit', 'no-secret-literals', 'no-top-level-name', 'pinned-image', 'ports', 'postgres-volume',
-      'redis-cache', 'restart', 'schema', 'seed-profile',
+      'redis-cache', 'redis-eviction', 'restart', 'schema', 'seed-profile',
     ]);
   });
 
@@ -103,6 +103,8 @@ describe('compose.yml policy and schema', () => {
     ['no memory limit', (c) => mutate(c, '    mem_limit: ${REDIS_MEM_LIMIT:-192m}\n', ''), 'memory-limit'],
     ['a bind mount for PostgreSQL data', (c) => mutate(c, '- pgdata:/var/lib/postgresql/data', '- ./pgdata:/var/lib/postgresql/data'), 'postgres-volume'],
     ['redis persistence', (c) => mutate(c, '"--appendonly", "no"', '"--appendonly", "yes"'), 'redis-cache'],
+    ['an eviction policy that drops the generation keys', (c) => mutate(c, '"volatile-lru"', '"allkeys-lru"'), 'redis-eviction'],
+    ['no eviction policy', (c) => mutate(c, ', "--maxmemory-policy", "volatile-lru"', ''), 'redis-eviction'],
     ['DEFAULT_SOURCES off', (c) => mutate(c, '${DEFAULT_SOURCES:-true}', 'false'), 'default-sources'],
     ['a variable missing from .env.example', (c) => mutate(c, '${FEEDS_WORKERS:-4}', '${FEEDS_THREADS:-4}'), 'env-example'],
     ['a healthcheck that drifted from the image', (c) => mutate(c, '"-Xmx32m", "-Xss512k", "-jar"', '"-jar"'), 'api-healthcheck'],

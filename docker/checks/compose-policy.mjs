@@ -262,6 +262,11 @@ function checkRedis(redis, fail) {
   if (!saveOff || !aofOff || (redis?.volumes ?? []).length > 0) {
     fail('redis-cache', 'redis is a cache: --save "" --appendonly no, and no volume');
   }
+  // The cache's generation counters have no TTL; only a volatile-* policy never evicts them (docs/CACHE.md).
+  const optionOf = (name) => command[command.indexOf(name) + 1];
+  if (!command.includes('--maxmemory') || !/^volatile-/.test(optionOf('--maxmemory-policy') ?? '')) {
+    fail('redis-eviction', 'redis needs --maxmemory and a volatile-* --maxmemory-policy, which keeps keys without a TTL');
+  }
 }
 
 function checkSameHealthcheck(api, dockerfileText, fail) {
