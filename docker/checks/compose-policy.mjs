@@ -239,7 +239,8 @@ export function checkCompose(text, { envExample = new Map(), dockerfileText = nu
     fail('seed-profile', 'a service in the "seed" profile must run the seed command');
   }
   if (dockerfileText && services.api) {
-    checkSameHealthcheck(services.api, dockerfileText, fail);
+    // As Compose runs it: interpolated, so $$ is a literal $ and ${X} what the .env says.
+    checkSameHealthcheck(resolved.services.api, dockerfileText, fail);
   }
   return violations;
 }
