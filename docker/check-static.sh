@@ -44,13 +44,20 @@ node docker/checks/dockerfile-policy.mjs docker/Dockerfile
 expect_failure "docker/test-fixtures/Dockerfile.bad (Dockerfile policy)" \
   node docker/checks/dockerfile-policy.mjs docker/test-fixtures/Dockerfile.bad
 
+echo "== the stand-in images' Dockerfiles (docker/stand-ins/, for docker/compose-test.sh)"
+if grep -il '^#[[:space:]]*syntax[[:space:]]*=' docker/stand-ins/*/Dockerfile; then
+  echo "check-static: a # syntax= line makes BuildKit pull a frontend from a registry" >&2
+  exit 1
+fi
+echo "no # syntax= line: ok"
+
 echo "== .dockerignore"
 node docker/checks/dockerignore.mjs
 grep -qx '\.env' .gitignore || { echo "check-static: .gitignore must ignore .env" >&2; exit 1; }
 git check-ignore -q .env.example 2>/dev/null && { echo "check-static: .env.example must not be git-ignored" >&2; exit 1; }
 
 echo "== shellcheck"
-shellcheck docker/*.sh
+shellcheck docker/*.sh docker/stand-ins/*/entrypoint.sh
 shellcheck --severity=warning .ci/run
 echo "shellcheck: ok"
 

@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=docker/base-images.sh
+. "$ROOT/docker/base-images.sh"
 
 STATE=/var/lib/newsagg-smoke
 SOCKET=unix://$STATE/docker.sock
@@ -43,10 +45,7 @@ cleanup() {
   fi
   dropdb -h 127.0.0.1 -U postgres --if-exists "$DATABASE" 2>/dev/null || true
   rm -rf "$WORK"
-  if [[ -n $OWN_DOCKERD_PID ]]; then
-    kill "$OWN_DOCKERD_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$OWN_DOCKERD_PID" 2>/dev/null || break; sleep 1; done
-  fi
+  stop_engine "$OWN_DOCKERD_PID"
   log "finished with status $status after $(($(date +%s) - STARTED)) s"
 }
 trap cleanup EXIT
@@ -56,18 +55,6 @@ trap 'exit 143' TERM INT
 if [[ $(id -u) -ne 0 ]]; then
   skip "needs root to start dockerd"
 fi
-# Installing docker.io must not start Debian's own daemon: that one would create the docker0 bridge.
-install_without_starting() {
-  local policy=/usr/sbin/policy-rc.d ours=
-  if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=yes
-  fi
-  local status=0
-  { apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "$@" >/dev/null; }; } || status=$?
-  [[ -z $ours ]] || rm -f "$policy"
-  return "$status"
-}
 if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
   log "installing docker.io and debootstrap"
   install_without_starting docker.io debootstrap || skip "cannot install docker.io and debootstrap"
@@ -80,66 +67,17 @@ mkdir -p "$STATE"
 export DOCKER_HOST=$SOCKET
 if ! "$DOCKER" info >/dev/null 2>&1; then
   log "starting dockerd (no bridge, no iptables; data in $STATE)"
-  dockerd --host "$SOCKET" --data-root "$STATE/data" --exec-root "$STATE/exec" --pidfile "$STATE/dockerd.pid" \
-    --bridge=none --iptables=false --ip-masq=false >"$STATE/dockerd.log" 2>&1 &
-  OWN_DOCKERD_PID=$!
-  for _ in $(seq 1 60); do
-    "$DOCKER" info >/dev/null 2>&1 && break
-    kill -0 "$OWN_DOCKERD_PID" 2>/dev/null || break
-    sleep 1
-  done
-  if ! "$DOCKER" info >/dev/null 2>&1; then
+  if ! start_engine "$STATE/dockerd.log" dockerd --host "$SOCKET" --data-root "$STATE/data" --exec-root "$STATE/exec" \
+      --pidfile "$STATE/dockerd.pid" --bridge=none --iptables=false --ip-masq=false; then
     reason=$(tail -n 3 "$STATE/dockerd.log" | tr '\n' ' ')
-    OWN_DOCKERD_PID=
     skip "dockerd did not start: $reason"
   fi
+  OWN_DOCKERD_PID=$ENGINE_PID
 fi
 log "engine $("$DOCKER" version --format '{{.Server.Version}}'), storage $("$DOCKER" info --format '{{.Driver}}')"
 
-# ---- 2. stand-in base images, cached by a key of their recipe
-# shellcheck source=/dev/null
-. /etc/os-release
-SUITE=${VERSION_CODENAME:?}
-MIRROR=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
-[[ -n $MIRROR ]] || MIRROR=$(awk -v s="$SUITE" '$1 == "deb" && $3 == s { print $2; exit }' /etc/apt/sources.list)
-[[ -n $MIRROR ]] || fail "no Debian mirror found in /etc/apt"
-JDK_PACKAGES="openjdk-17-jdk-headless"
-# The build stand-in trusts the certificate authorities this machine added (/usr/local/share/ca-certificates),
-# as it uses this machine's apt mirror: Maven downloads through whatever this machine's network requires.
-LOCAL_CAS=$WORK/local-cas
-mkdir -p "$LOCAL_CAS"
-find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$LOCAL_CAS/" \; 2>/dev/null || true
-RUNTIME_KEY=$(printf '%s\n' "recipe-2" "$SUITE" "$MIRROR" | sha256sum | cut -c1-12)
-BUILD_KEY=$( (printf '%s\n' "$RUNTIME_KEY" "$JDK_PACKAGES"; cat "$LOCAL_CAS"/*.crt 2>/dev/null) | sha256sum | cut -c1-12)
-RUNTIME_STANDIN=newsagg-standin/debian:$SUITE-$RUNTIME_KEY
-BUILD_STANDIN=newsagg-standin/jdk:17-$BUILD_KEY
-
-if "$DOCKER" image inspect "$RUNTIME_STANDIN" >/dev/null 2>&1; then
-  log "runtime stand-in $RUNTIME_STANDIN: cached"
-else
-  log "runtime stand-in $RUNTIME_STANDIN: debootstrap --variant=minbase $SUITE from $MIRROR"
-  rootfs=$WORK/rootfs
-  debootstrap --variant=minbase "$SUITE" "$rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
-    || { tail -n 20 "$WORK/debootstrap.log"; fail "debootstrap failed"; }
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" --numeric-owner -c . \
-    | "$DOCKER" import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'CMD ["bash"]' - "$RUNTIME_STANDIN" >/dev/null
-  rm -rf "$rootfs"
-fi
-if "$DOCKER" image inspect "$BUILD_STANDIN" >/dev/null 2>&1; then
-  log "build stand-in $BUILD_STANDIN: cached"
-else
-  log "build stand-in $BUILD_STANDIN: $JDK_PACKAGES (with jmods) on the runtime stand-in"
-  "$DOCKER" build -q --network host -t "$BUILD_STANDIN" -f - "$LOCAL_CAS" >/dev/null <<EOF
-FROM $RUNTIME_STANDIN
-COPY . /usr/local/share/ca-certificates/
-RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        ca-certificates-java $JDK_PACKAGES \
-    && update-ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/* \
-    && test -f /usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod
-EOF
-fi
+# ---- 2. stand-in base images, cached by a key of their recipe (docker/base-images.sh)
+standin_base_images
 
 # ---- 3. the build context, from a copy of the work tree (so that step 6 can change a source)
 CONTEXT=$WORK/context

@@ -47,7 +47,7 @@ describe('Dockerfile policy', () => {
     ['USER root', (d) => mutate(d, 'USER 10001:10001', 'USER root'), 'non-root-user'],
     ['USER 0', (d) => mutate(d, 'USER 10001:10001', 'USER 0:0'), 'non-root-user'],
     ['no HEALTHCHECK', (d) => d.replace(/HEALTHCHECK[^\n]*\\\n[^\n]*\n/, ''), 'healthcheck'],
-    ['a curl HEALTHCHECK', (d) => d.replace(/CMD \["java"[^\n]*healthcheck"\]/, 'CMD curl -f http://127.0.0.1:8080/health/ready'), 'healthcheck'],
+    ['a curl HEALTHCHECK', (d) => d.replace(/CMD \["bash"[^\n]*= 200 \]"\]/, 'CMD curl -f http://127.0.0.1:8080/health/ready'), 'healthcheck'],
     ['sources before the dependency layer', (d) => mutate(d, 'COPY mvnw pom.xml ./', 'COPY . .\nCOPY mvnw pom.xml ./'), 'dependency-layer'],
     ['no dependency RUN before the sources', (d) => d.replace(/RUN \.\/mvnw -B -q -DskipTests[^\n]*\\\n[^\n]*\n/, ''), 'dependency-layer'],
     ['a shell-form ENTRYPOINT', (d) => d.replace(/ENTRYPOINT \[[^\n]*\]/, 'ENTRYPOINT java -jar /app/newsagg.jar'), 'exec-form-entrypoint'],
@@ -83,7 +83,7 @@ describe('compose.yml policy and schema', () => {
     assert.deepEqual(rules(check(read('docker/test-fixtures/compose.bad.yml'))), [
       'api-build', 'api-healthcheck', 'default-sources', 'depends-on-healthy', 'healthcheck',
       'memory-limit', 'no-secret-literals', 'no-top-level-name', 'pinned-image', 'ports', 'postgres-volume',
-      'redis-cache', 'restart', 'schema', 'seed-profile',
+      'redis-cache', 'redis-eviction', 'restart', 'schema', 'seed-profile',
     ]);
   });
 
@@ -103,9 +103,12 @@ describe('compose.yml policy and schema', () => {
     ['no memory limit', (c) => mutate(c, '    mem_limit: ${REDIS_MEM_LIMIT:-192m}\n', ''), 'memory-limit'],
     ['a bind mount for PostgreSQL data', (c) => mutate(c, '- pgdata:/var/lib/postgresql/data', '- ./pgdata:/var/lib/postgresql/data'), 'postgres-volume'],
     ['redis persistence', (c) => mutate(c, '"--appendonly", "no"', '"--appendonly", "yes"'), 'redis-cache'],
+    ['an eviction policy that drops the generation keys', (c) => mutate(c, '"volatile-lru"', '"allkeys-lru"'), 'redis-eviction'],
+    ['no eviction policy', (c) => mutate(c, ', "--maxmemory-policy", "volatile-lru"', ''), 'redis-eviction'],
     ['DEFAULT_SOURCES off', (c) => mutate(c, '${DEFAULT_SOURCES:-true}', 'false'), 'default-sources'],
     ['a variable missing from .env.example', (c) => mutate(c, '${FEEDS_WORKERS:-4}', '${FEEDS_THREADS:-4}'), 'env-example'],
-    ['a healthcheck that drifted from the image', (c) => mutate(c, '"-Xmx32m", "-Xss512k", "-jar"', '"-jar"'), 'api-healthcheck'],
+    ['a healthcheck that drifted from the image', (c) => mutate(c, '-t 5 _ status', '-t 9 _ status'), 'api-healthcheck'],
+    ['a healthcheck whose $ Compose would substitute', (c) => mutate(c, '/$${PORT:-8080}', '/${PORT:-8080}'), 'api-healthcheck'],
   ];
   for (const [name, apply, rule] of mutations) {
     test(`${name} fails with ${rule}`, () => {

@@ -239,7 +239,8 @@ export function checkCompose(text, { envExample = new Map(), dockerfileText = nu
     fail('seed-profile', 'a service in the "seed" profile must run the seed command');
   }
   if (dockerfileText && services.api) {
-    checkSameHealthcheck(services.api, dockerfileText, fail);
+    // As Compose runs it: interpolated, so $$ is a literal $ and ${X} what the .env says.
+    checkSameHealthcheck(resolved.services.api, dockerfileText, fail);
   }
   return violations;
 }
@@ -261,6 +262,11 @@ function checkRedis(redis, fail) {
   const aofOff = command.some((arg, i) => arg === '--appendonly' && command[i + 1] === 'no');
   if (!saveOff || !aofOff || (redis?.volumes ?? []).length > 0) {
     fail('redis-cache', 'redis is a cache: --save "" --appendonly no, and no volume');
+  }
+  // The cache's generation counters have no TTL; only a volatile-* policy never evicts them (docs/CACHE.md).
+  const optionOf = (name) => command[command.indexOf(name) + 1];
+  if (!command.includes('--maxmemory') || !/^volatile-/.test(optionOf('--maxmemory-policy') ?? '')) {
+    fail('redis-eviction', 'redis needs --maxmemory and a volatile-* --maxmemory-policy, which keeps keys without a TTL');
   }
 }
 

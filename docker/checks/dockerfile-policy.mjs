@@ -190,7 +190,7 @@ export function checkDockerfile(text) {
     if (!/^CMD\s/i.test(rest)) {
       fail('healthcheck', healthcheck.line, 'HEALTHCHECK must run a command (CMD ...)');
     } else if (/\b(curl|wget)\b/.test(rest)) {
-      fail('healthcheck', healthcheck.line, 'the image has no curl or wget: use the jar\'s healthcheck command');
+      fail('healthcheck', healthcheck.line, 'the image has no curl or wget: use bash\'s /dev/tcp or the jar\'s healthcheck command');
     }
   }
 
