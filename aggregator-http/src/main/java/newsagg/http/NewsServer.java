@@ -10,6 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import newsagg.cache.CacheSettings;
 import newsagg.cache.Caches;
@@ -147,26 +148,26 @@ public final class NewsServer implements AutoCloseable {
             routes.after(timing::after);
         }
 
-        routes.get("/api/articles", reads::articles);
-        routes.get("/api/articles/{id}", reads::article);
-        routes.get("/api/sources", reads::sources);
-        routes.get("/api/sources/{id}", reads::source);
-        routes.get("/api/search", reads::search);
-        routes.get("/api/trending", reads::trending);
+        get(routes, "/api/articles", reads::articles);
+        get(routes, "/api/articles/{id}", reads::article);
+        get(routes, "/api/sources", reads::sources);
+        get(routes, "/api/sources/{id}", reads::source);
+        get(routes, "/api/search", reads::search);
+        get(routes, "/api/trending", reads::trending);
 
         byte[] live = json.bytes(Map.of("status", "up"));
-        routes.get("/health/live", ctx -> ctx.contentType("application/json").result(live));
-        routes.get("/health/ready", this::ready);
+        get(routes, "/health/live", ctx -> ctx.contentType("application/json").result(live));
+        get(routes, "/health/ready", this::ready);
 
         routes.post("/api/sources", admin::createSource);
         routes.delete("/api/sources/{id}", admin::deleteSource);
         routes.post("/api/sources/{id}/refresh", admin::refresh);
         routes.post("/api/opml", admin::importOpml);
-        routes.get("/api/opml", admin::exportOpml);
+        get(routes, "/api/opml", admin::exportOpml);
 
-        routes.get("/metrics", this::metrics);
-        routes.get("/debug/timings", this::timings);
-        routes.get("/debug/memory/sources", ctx -> {
+        get(routes, "/metrics", this::metrics);
+        get(routes, "/debug/timings", this::timings);
+        get(routes, "/debug/memory/sources", ctx -> {
             requireMetricsToken(ctx);
             reads.memorySources(ctx);
         });
@@ -191,6 +192,23 @@ public final class NewsServer implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * A GET route, and HEAD on the same path with the same handler. Without the HEAD route Javalin answers HEAD
+     * with a bare 200 whenever a GET route matches, without running anything (DefaultTasks.HTTP in 7.2.3), so a
+     * HEAD probe saw 200 where GET saw 503 or 404. Jetty writes no body for HEAD.
+     */
+    private static void get(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
+    }
+
+    /** Every route as {@code METHOD path}, in declaration order, for the tests that walk the route table. */
+    List<String> routeTable() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+                .toList();
     }
 
     private void ready(Context ctx) {
