@@ -136,6 +136,7 @@ public final class NewsServer implements AutoCloseable {
     private void routes(RoutesConfig routes) {
         routes.before(ctx -> SecurityHeaders.apply(ctx::header));
         routes.before(RequestLimits::check);
+        routes.before(Conditional::before);
         if (cors.enabled()) {
             routes.before(cors::before);
             for (String path : List.of("/api/articles", "/api/articles/{id}", "/api/sources", "/api/sources/{id}",
