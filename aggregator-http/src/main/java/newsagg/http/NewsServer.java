@@ -52,6 +52,7 @@ public final class NewsServer implements AutoCloseable {
     private final RequestTiming timing;
     private final TokenCheck metricsToken;
     private final Cors cors;
+    private final ClientAddress clientAddress;
     private final Caches caches;
     private final ReadHandlers reads;
     private final AdminHandlers admin;
@@ -70,6 +71,7 @@ public final class NewsServer implements AutoCloseable {
         AuthFailures authFailures = new AuthFailures();
         this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
         this.cors = new Cors(config.corsOrigins());
+        this.clientAddress = new ClientAddress(config.trustedProxies());
         this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
                 dataSource.getHikariPoolMXBean()::getTotalConnections,
                 config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
@@ -134,6 +136,7 @@ public final class NewsServer implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes) {
+        routes.before(clientAddress::before);
         routes.before(ctx -> SecurityHeaders.apply(ctx::header));
         routes.before(RequestLimits::check);
         routes.before(Conditional::before);
@@ -236,13 +239,13 @@ public final class NewsServer implements AutoCloseable {
 
     private void unexpected(Exception e, Context ctx) {
         if (DatabaseErrors.unavailable(e)) {
-            unavailableLog.warn(ctx.method() + " " + ctx.path() + ": " + e.getMessage());
+            unavailableLog.warn(ctx.method() + " " + ctx.path() + " from " + ClientAddress.of(ctx) + ": " + e.getMessage());
             problem(ctx, 503, "database-unavailable", "Service unavailable",
                     "the database is not answering; try again shortly");
             ctx.header("Retry-After", "5");
             return;
         }
-        LOG.error("unhandled error for {} {}", ctx.method(), ctx.path(), e);
+        LOG.error("unhandled error for {} {} from {}", ctx.method(), ctx.path(), ClientAddress.of(ctx), e);
         problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
     }
 
