@@ -1,5 +1,8 @@
 package newsagg.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -160,6 +163,8 @@ public final class NewsServer implements AutoCloseable {
         get(routes, "/api/trending", reads::trending);
 
         byte[] live = json.bytes(Map.of("status", "up"));
+        Representation openApi = Representation.of(openApiDocument());
+        get(routes, "/openapi.json", ctx -> Conditional.write(ctx, openApi));
         get(routes, "/health/live", ctx -> ctx.contentType("application/json").result(live));
         get(routes, "/health/ready", this::ready);
 
@@ -208,9 +213,22 @@ public final class NewsServer implements AutoCloseable {
         routes.head(path, handler);
     }
 
+    /** The hand-written OpenAPI 3.1 description in resources; {@code OpenApiIT} keeps it true. */
+    private static byte[] openApiDocument() {
+        try (InputStream in = NewsServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every route as {@code METHOD path}, in declaration order, for the tests that walk the route table. */
     List<String> routeTable() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(parsed -> parsed.endpoint.method.isHttpMethod())
                 .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
                 .toList();
     }

@@ -72,6 +72,7 @@ class HeadMatchesGetIT {
         probes.put("/metrics", List.of(new Probe("/metrics", METRICS_TOKEN)));
         probes.put("/debug/timings", List.of(new Probe("/debug/timings", METRICS_TOKEN)));
         probes.put("/debug/memory/sources", List.of(new Probe("/debug/memory/sources", METRICS_TOKEN)));
+        probes.put("/openapi.json", List.of(new Probe("/openapi.json", null)));
         return probes;
     }
 
