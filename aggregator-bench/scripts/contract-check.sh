@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks the HTTP API contract (README "The API") against a running server from outside, with curl and jq:
 # every read endpoint's status, content type and fields, a cursor walk, every 400 path, 404s and the problem
-# format. Meant for the server on the seeded 1M-article corpus; it changes nothing on the server.
+# format, HEAD against GET, ETag/304 and the caching headers. Meant for the server on the seeded 1M-article corpus
+# (MIN_ARTICLES, default 1000000, for a smaller one); it changes nothing on the server.
 #
-# usage: aggregator-bench/scripts/contract-check.sh [base-url]     (default http://127.0.0.1:8080)
+# usage: [MIN_ARTICLES=n] aggregator-bench/scripts/contract-check.sh [base-url]     (default http://127.0.0.1:8080)
 set -euo pipefail
 base=${1:-http://127.0.0.1:8080}
 case "$base" in http://127.0.0.1:*|http://localhost:*) ;; *) echo "only 127.0.0.1 is allowed" >&2; exit 2 ;; esac
@@ -67,7 +68,7 @@ get "/api/articles/999999999"
 check "missing article is 404" test "$status" = 404
 get "/api/sources"
 check "sources" json_is '(.items | length > 0) and ((.items[0] | keys) == ["article_count","feed_url","id","last_error","last_fetched_at","site_url","title"])'
-check "sources count 1M" json_is '([.items[].article_count] | add) >= 1000000'
+check "sources count ${MIN_ARTICLES:-1000000}" json_is "([.items[].article_count] | add) >= ${MIN_ARTICLES:-1000000}"
 get "/api/search?q=%22prime%20minister%22%20-football&limit=5"
 check "search" json_is '(.items | length > 0) and (.items[0] | has("rank") and has("snippet")) and (.next_cursor | type == "string" or . == null)'
 check "snippet highlights" json_is '.items[0].snippet | contains("<mark>")'
@@ -89,6 +90,50 @@ for bad in "/api/articles?limit=0 limit" "/api/articles?limit=101 limit" "/api/a
 done
 get "/no/such/route"
 check "unknown route is a 404 problem" json_is '.status == 404'
+
+# HEAD answers GET's status and headers without a body (Date, Server-Timing, X-Cache and Content-Length aside).
+head_headers=$(mktemp)
+same_headers() {
+  diff <(grep -viE '^(date|server-timing|content-length|x-cache):' "$headers" | tr -d '\r' | sort) \
+       <(grep -viE '^(date|server-timing|content-length|x-cache):' "$head_headers" | tr -d '\r' | sort) >/dev/null
+}
+for path in "/api/articles" "/api/articles/$id" "/api/articles/999999999" "/api/articles/abc" "/api/sources" \
+  "/api/sources/$source_id" "/api/search?q=election" "/api/search" "/api/trending?hours=24" "/health/live" \
+  "/health/ready" "/openapi.json"; do
+  read -r head_status head_bytes < <(curl -s -I -o /dev/null -D "$head_headers" -w '%{http_code} %{size_download}\n' \
+    --max-time 30 "$base$path")
+  get "$path"
+  check "HEAD $path has GET's status" test "$head_status" = "$status"
+  check "HEAD $path has GET's headers" same_headers
+  check "HEAD $path has no body" test "$head_bytes" = 0
+done
+rm -f "$head_headers"
+
+# Every read answer has a strong ETag and no-cache; If-None-Match with it is a 304 with no body.
+header() { grep -i "^$1:" "$headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+strong_etag() { [[ "$etag" =~ ^\"[A-Za-z0-9_-]+\"$ ]]; }
+varies_by_encoding() { grep -qi '^vary:.*accept-encoding' "$headers"; }
+revalidation_headers() { [[ "$(header ETag)" == "$etag" && "$(header Cache-Control)" == no-cache ]] && varies_by_encoding; }
+no_store_untagged() { [[ "$(header Cache-Control)" == no-store && -z "$(header ETag)" ]]; }
+gzipped_and_varies() { grep -qi '^content-encoding: gzip' "$headers" && varies_by_encoding; }
+for path in "/api/articles?limit=5" "/api/articles/$id" "/api/sources" "/api/search?q=election" "/api/trending?hours=24"; do
+  get "$path"
+  etag=$(header ETag)
+  check "strong ETag on $path" strong_etag
+  check "no-cache on $path" test "$(header Cache-Control)" = "no-cache"
+  check "Vary: Accept-Encoding on $path" varies_by_encoding
+  read -r status bytes < <(curl -s -o /dev/null -D "$headers" -w '%{http_code} %{size_download}\n' --max-time 30 \
+    -H "If-None-Match: W/\"other\", $etag" "$base$path")
+  check "If-None-Match on $path is a 304" test "$status" = 304
+  check "the 304 of $path has no body" test "$bytes" = 0
+  check "the 304 of $path carries ETag, Cache-Control and Vary" revalidation_headers
+done
+get "/api/articles/999999999"
+check "an error is no-store without an ETag" no_store_untagged
+status=$(curl -s -o "$body" -D "$headers" -w '%{http_code}' --max-time 30 -H 'Accept-Encoding: gzip' "$base/api/articles?limit=100")
+check "a gzipped answer says Vary: Accept-Encoding" gzipped_and_varies
+get "/openapi.json"
+check "OpenAPI 3.1 at /openapi.json" json_is '.openapi == "3.1.0" and (.paths | has("/api/articles"))'
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

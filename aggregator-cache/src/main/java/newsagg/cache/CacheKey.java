@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  * every value that is long or holds a character outside {@code [A-Za-z0-9._-]} is replaced by its SHA-256
  * (base64url, prefixed {@code h.}), so user input can neither inject into a Redis key nor make it large.
  * The generation is not part of this value: {@link Cached} adds it when it renders the Redis key
- * {@code <namespace>:v1:<cache>:<generation>:<parts>} (see {@code docs/CACHE.md}).
+ * {@code <namespace>:v2:<cache>:<generation>:<parts>} (see {@code docs/CACHE.md}).
  */
 public final class CacheKey {
 
     /** Bumped whenever the stored format or the key scheme changes, so old entries are never read. */
-    public static final String FORMAT_VERSION = "v1";
+    public static final String FORMAT_VERSION = "v2";
 
     /** The longest value that is kept as it is; anything longer is hashed. */
     public static final int MAX_PLAIN_LENGTH = 64;

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Invalidation by generation: each scope (such as {@code articles}) has a counter in Redis at
- * {@code <namespace>:v1:gen:<scope>}, every cache key embeds the current value, and {@link #bump} INCRs it,
+ * {@code <namespace>:v2:gen:<scope>}, every cache key embeds the current value, and {@link #bump} INCRs it,
  * which makes every older key unreachable at once (the entries then expire by their TTL; nothing scans).
  * Reading the counter on every request would cost a Redis round trip, so each process keeps the value it
  * read for at most {@code staleness}; a bump made through this instance is visible to it immediately.

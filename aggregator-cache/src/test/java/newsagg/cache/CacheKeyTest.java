@@ -15,7 +15,7 @@ class CacheKeyTest {
     @Test
     void rendersNamespaceVersionCacheGenerationAndParts() {
         CacheKey key = CacheKey.of("search").with("q", "rust").with("limit", 20).build();
-        assertThat(key.render("newsagg", 7)).isEqualTo("newsagg:v1:search:7:limit=20&q=rust");
+        assertThat(key.render("newsagg", 7)).isEqualTo("newsagg:v2:search:7:limit=20&q=rust");
     }
 
     @Test
@@ -143,7 +143,7 @@ class CacheKeyTest {
 
     @Test
     void keyWithoutPartsIsADash() {
-        assertThat(CacheKey.of("sources").build().render("newsagg", 3)).isEqualTo("newsagg:v1:sources:3:-");
+        assertThat(CacheKey.of("sources").build().render("newsagg", 3)).isEqualTo("newsagg:v2:sources:3:-");
     }
 
     @Test

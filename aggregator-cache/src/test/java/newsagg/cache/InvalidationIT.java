@@ -46,8 +46,8 @@ class InvalidationIT {
 
         cache.get(key, () -> "v");
 
-        assertThat(redis.client().get(redis.namespace() + ":v1:gen:articles")).isEqualTo("2");
-        assertThat(redis.exists(redis.namespace() + ":v1:search:2:q=rust")).isTrue();
+        assertThat(redis.client().get(redis.namespace() + ":v2:gen:articles")).isEqualTo("2");
+        assertThat(redis.exists(redis.namespace() + ":v2:search:2:q=rust")).isTrue();
         assertThat(caches.generations().current("articles")).isEqualTo(2);
     }
 

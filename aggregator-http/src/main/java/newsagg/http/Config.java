@@ -35,13 +35,18 @@ import newsagg.cache.CacheSettings;
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  * @param corsOrigins      {@code CORS_ORIGINS}: comma-separated exact origins ({@code https://news.example.com}) that
  *                         may read the API from a browser; empty (the default) turns CORS off
+ * @param trustedProxies   {@code TRUSTED_PROXIES}: comma-separated addresses or CIDR blocks of reverse proxies whose
+ *                         {@code X-Forwarded-For} / {@code Forwarded} name the client (see {@link ClientAddress});
+ *                         empty (the default) believes no such header
  */
 public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
                      int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl, String adminToken,
-                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds, List<String> corsOrigins) {
+                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds, List<String> corsOrigins,
+                     List<String> trustedProxies) {
 
     public Config {
         corsOrigins = List.copyOf(corsOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 
     /**
@@ -93,7 +98,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
                 booleanValue(env, "DEFAULT_SOURCES", false));
         return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, cacheNearTtl, adminToken,
-                metricsToken, timingEnabled, virtualThreads, feeds, corsOrigins(env));
+                metricsToken, timingEnabled, virtualThreads, feeds, corsOrigins(env), trustedProxies(env));
     }
 
     /** One line for the start-up log, with secrets masked. */
@@ -116,7 +121,9 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 + " feeds_workers=" + feeds.workers()
                 + " feeds_allow_private_networks=" + feeds.allowPrivateNetworks()
                 + " default_sources=" + feeds.defaultSources()
-                + " cors_origins=" + (corsOrigins.isEmpty() ? "(off)" : String.join(",", corsOrigins));
+                + " cors_origins=" + (corsOrigins.isEmpty() ? "(off)" : String.join(",", corsOrigins))
+                + " trusted_proxies=" + (trustedProxies.isEmpty() ? "(none)"
+                        : String.join(",", trustedProxies));
     }
 
     /** Never prints secrets, so that a record logged by accident leaks nothing. */
@@ -213,6 +220,23 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
             }
         }
         return origins;
+    }
+
+    /** Each block in its canonical form ({@code 10.1.2.3/8} becomes {@code 10.0.0.0/8}). */
+    private static List<String> trustedProxies(Map<String, String> env) {
+        List<String> blocks = new ArrayList<>();
+        for (String part : env.getOrDefault("TRUSTED_PROXIES", "").split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                blocks.add(Cidr.parse(part).toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("TRUSTED_PROXIES must be comma-separated IP addresses or CIDR blocks such as "
+                        + "10.0.0.0/8 or 2001:db8::/32: " + e.getMessage());
+            }
+        }
+        return blocks;
     }
 
     private static String origin(String value) {

@@ -35,7 +35,7 @@ final class Cors {
         if (!isRead(ctx.req().getMethod(), ctx.path())) {
             return;
         }
-        ctx.header("Vary", "Origin");
+        Conditional.addVary(ctx, "Origin");
         String origin = ctx.header("Origin");
         if (origin != null && origins.contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
@@ -49,7 +49,7 @@ final class Cors {
     void preflight(Context ctx) {
         String origin = ctx.header("Origin");
         String method = ctx.header("Access-Control-Request-Method");
-        ctx.header("Vary", "Origin");
+        Conditional.addVary(ctx, "Origin");
         if (origin == null || !origins.contains(origin) || !("GET".equals(method) || "HEAD".equals(method))) {
             throw ApiException.corsRefused();
         }

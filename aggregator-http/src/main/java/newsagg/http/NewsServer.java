@@ -1,5 +1,8 @@
 package newsagg.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import newsagg.cache.CacheSettings;
 import newsagg.cache.Caches;
@@ -51,6 +55,7 @@ public final class NewsServer implements AutoCloseable {
     private final RequestTiming timing;
     private final TokenCheck metricsToken;
     private final Cors cors;
+    private final ClientAddress clientAddress;
     private final Caches caches;
     private final ReadHandlers reads;
     private final AdminHandlers admin;
@@ -69,6 +74,7 @@ public final class NewsServer implements AutoCloseable {
         AuthFailures authFailures = new AuthFailures();
         this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
         this.cors = new Cors(config.corsOrigins());
+        this.clientAddress = new ClientAddress(config.trustedProxies());
         this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
                 dataSource.getHikariPoolMXBean()::getTotalConnections,
                 config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
@@ -133,8 +139,10 @@ public final class NewsServer implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes) {
+        routes.before(clientAddress::before);
         routes.before(ctx -> SecurityHeaders.apply(ctx::header));
         routes.before(RequestLimits::check);
+        routes.before(Conditional::before);
         if (cors.enabled()) {
             routes.before(cors::before);
             for (String path : List.of("/api/articles", "/api/articles/{id}", "/api/sources", "/api/sources/{id}",
@@ -147,26 +155,28 @@ public final class NewsServer implements AutoCloseable {
             routes.after(timing::after);
         }
 
-        routes.get("/api/articles", reads::articles);
-        routes.get("/api/articles/{id}", reads::article);
-        routes.get("/api/sources", reads::sources);
-        routes.get("/api/sources/{id}", reads::source);
-        routes.get("/api/search", reads::search);
-        routes.get("/api/trending", reads::trending);
+        get(routes, "/api/articles", reads::articles);
+        get(routes, "/api/articles/{id}", reads::article);
+        get(routes, "/api/sources", reads::sources);
+        get(routes, "/api/sources/{id}", reads::source);
+        get(routes, "/api/search", reads::search);
+        get(routes, "/api/trending", reads::trending);
 
         byte[] live = json.bytes(Map.of("status", "up"));
-        routes.get("/health/live", ctx -> ctx.contentType("application/json").result(live));
-        routes.get("/health/ready", this::ready);
+        Representation openApi = Representation.of(openApiDocument());
+        get(routes, "/openapi.json", ctx -> Conditional.write(ctx, openApi));
+        get(routes, "/health/live", ctx -> ctx.contentType("application/json").result(live));
+        get(routes, "/health/ready", this::ready);
 
         routes.post("/api/sources", admin::createSource);
         routes.delete("/api/sources/{id}", admin::deleteSource);
         routes.post("/api/sources/{id}/refresh", admin::refresh);
         routes.post("/api/opml", admin::importOpml);
-        routes.get("/api/opml", admin::exportOpml);
+        get(routes, "/api/opml", admin::exportOpml);
 
-        routes.get("/metrics", this::metrics);
-        routes.get("/debug/timings", this::timings);
-        routes.get("/debug/memory/sources", ctx -> {
+        get(routes, "/metrics", this::metrics);
+        get(routes, "/debug/timings", this::timings);
+        get(routes, "/debug/memory/sources", ctx -> {
             requireMetricsToken(ctx);
             reads.memorySources(ctx);
         });
@@ -193,6 +203,36 @@ public final class NewsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A GET route, and HEAD on the same path with the same handler. Without the HEAD route Javalin answers HEAD
+     * with a bare 200 whenever a GET route matches, without running anything (DefaultTasks.HTTP in 7.2.3), so a
+     * HEAD probe saw 200 where GET saw 503 or 404. Jetty writes no body for HEAD.
+     */
+    private static void get(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
+    }
+
+    /** The hand-written OpenAPI 3.1 description in resources; {@code OpenApiIT} keeps it true. */
+    private static byte[] openApiDocument() {
+        try (InputStream in = NewsServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every route as {@code METHOD path}, in declaration order, for the tests that walk the route table. */
+    List<String> routeTable() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(parsed -> parsed.endpoint.method.isHttpMethod())
+                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+                .toList();
+    }
+
     private void ready(Context ctx) {
         Health.Report report = health.ready();
         ctx.status(report.up() ? 200 : 503).contentType("application/json").result(json.bytes(report));
@@ -217,13 +257,13 @@ public final class NewsServer implements AutoCloseable {
 
     private void unexpected(Exception e, Context ctx) {
         if (DatabaseErrors.unavailable(e)) {
-            unavailableLog.warn(ctx.method() + " " + ctx.path() + ": " + e.getMessage());
+            unavailableLog.warn(ctx.method() + " " + ctx.path() + " from " + ClientAddress.of(ctx) + ": " + e.getMessage());
             problem(ctx, 503, "database-unavailable", "Service unavailable",
                     "the database is not answering; try again shortly");
             ctx.header("Retry-After", "5");
             return;
         }
-        LOG.error("unhandled error for {} {}", ctx.method(), ctx.path(), e);
+        LOG.error("unhandled error for {} {} from {}", ctx.method(), ctx.path(), ClientAddress.of(ctx), e);
         problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
     }
 

@@ -59,7 +59,7 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        writeCached(ctx, caches.sources.get(sourcesKey, () -> json.bytes(new Items<>(queries.sources()))));
+        writeCached(ctx, caches.sources.get(sourcesKey, () -> Representation.of(json.bytes(new Items<>(queries.sources())))));
     }
 
     void source(Context ctx) {
@@ -95,7 +95,7 @@ final class ReadHandlers {
         String cursor = params.single("cursor");
         // websearch_to_tsquery with the english configuration ignores case, so the key may too.
         CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
-        writeCached(ctx, caches.search.get(key, () -> json.bytes(queries.search(q, limit, cursor))));
+        writeCached(ctx, caches.search.get(key, () -> Representation.of(json.bytes(queries.search(q, limit, cursor)))));
     }
 
     void trending(Context ctx) {
@@ -103,17 +103,21 @@ final class ReadHandlers {
         int hours = params.intValue("hours", 24, 1, MAX_TRENDING_HOURS);
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         CacheKey key = caches.trending.key().with("hours", hours).with("limit", limit).build();
-        writeCached(ctx, caches.trending.get(key, () -> json.bytes(queries.trending(hours, limit))));
+        writeCached(ctx, caches.trending.get(key, () -> Representation.of(json.bytes(queries.trending(hours, limit)))));
     }
 
-    /** Writes the stored bytes as they are, says how they were served, and reports the time spent in the cache. */
-    private void writeCached(Context ctx, Lookup<byte[]> lookup) {
+    /**
+     * Writes the stored bytes as they are (or a 304 for the tag stored with them), says how they were served, and
+     * reports the time spent in the cache.
+     */
+    private void writeCached(Context ctx, Lookup<Representation> lookup) {
         timer.add(CACHE_STAGE, lookup.cacheNanos());
-        ctx.header("X-Cache", lookup.outcome().name()).contentType("application/json").result(lookup.value());
+        ctx.header("X-Cache", lookup.outcome().name());
+        Conditional.write(ctx, lookup.value());
     }
 
     private void write(Context ctx, Object body) {
-        ctx.contentType("application/json").result(json.bytes(body));
+        Conditional.write(ctx, Representation.of(json.bytes(body)));
     }
 
     /** The {@code {"items":[…]}} envelope of unpaginated listings. */

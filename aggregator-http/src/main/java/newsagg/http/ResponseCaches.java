@@ -5,12 +5,12 @@ import java.time.Duration;
 
 import newsagg.cache.Cached;
 import newsagg.cache.Caches;
-import newsagg.cache.Codec;
 import newsagg.core.ingest.ChangeListener;
 
 /**
  * The response caches of the endpoints the baseline profile chose (docs/PERFORMANCE.md): search, trending and the
- * sources listing. Each stores the JSON bytes of a response and serves them as they are. All three share the
+ * sources listing. Each stores the JSON bytes of a response with their entity tag ({@link Representation#CODEC})
+ * and serves them as they are. All three share the
  * {@code articles} scope: a stored article, or an added or deleted source, bumps its generation, which makes
  * every cached answer unreachable at once.
  */
@@ -34,9 +34,9 @@ final class ResponseCaches implements ChangeListener {
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
 
     private final Caches caches;
-    final Cached<byte[]> search;
-    final Cached<byte[]> trending;
-    final Cached<byte[]> sources;
+    final Cached<Representation> search;
+    final Cached<Representation> trending;
+    final Cached<Representation> sources;
 
     /** Entries a process keeps in memory per cache when the near-cache is on. */
     static final int NEAR_ENTRIES = 1_000;
@@ -44,13 +44,13 @@ final class ResponseCaches implements ChangeListener {
     /** {@code nearTtl} zero leaves the in-process near-cache off. */
     ResponseCaches(Caches caches, Duration nearTtl) {
         this.caches = caches;
-        this.search = cache("search", nearTtl).ttl(SEARCH_TTL).emptyTtl(EMPTY_TTL, ResponseCaches::hasNoItems).build();
+        this.search = cache("search", nearTtl).ttl(SEARCH_TTL).emptyTtl(EMPTY_TTL, answer -> hasNoItems(answer.body())).build();
         this.trending = cache("trending", nearTtl).build();
         this.sources = cache("sources", nearTtl).build();
     }
 
-    private Cached.Builder<byte[]> cache(String name, Duration nearTtl) {
-        Cached.Builder<byte[]> builder = caches.newCache(name, Codec.bytes())
+    private Cached.Builder<Representation> cache(String name, Duration nearTtl) {
+        Cached.Builder<Representation> builder = caches.newCache(name, Representation.CODEC)
                 .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT);
         return nearTtl.isZero() ? builder : builder.nearCache(nearTtl, NEAR_ENTRIES);
     }

@@ -19,7 +19,7 @@ final class TokenCheck {
 
     /** Returns when the request carries the token; otherwise throws a 401, or a 429 while its address is locked. */
     void require(Context ctx) {
-        String address = ctx.ip();
+        String address = ClientAddress.of(ctx);
         long lockedFor = failures.lockedForMillis(address);
         if (lockedFor > 0) {
             throw ApiException.tooManyFailures((lockedFor + 999) / 1000);

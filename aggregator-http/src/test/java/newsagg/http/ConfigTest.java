@@ -155,4 +155,19 @@ class ConfigTest {
                 .hasMessageStartingWith("CORS_ORIGINS must be")
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void noProxyIsTrustedUnlessConfiguredAndBlocksAreCanonical() {
+        assertThat(Config.fromEnvironment(Map.of()).trustedProxies()).isEmpty();
+        assertThat(Config.fromEnvironment(Map.of("TRUSTED_PROXIES", "10.1.2.3/8, 192.168.0.7,2001:db8::1/32")).trustedProxies())
+                .containsExactly("10.0.0.0/8", "192.168.0.7/32", "2001:db8:0:0:0:0:0:0/32");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"10.0.0.0/33", "127.1", "0x7f.0.0.1/8", "proxy.example.org", "10.0.0.0/-1", "::1/129"})
+    void aBadTrustedProxyIsAOneLineErrorNamingTrustedProxies(String value) {
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("TRUSTED_PROXIES", value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("TRUSTED_PROXIES must be");
+    }
 }

@@ -32,7 +32,7 @@ class DatabaseUnavailableIT {
         try (TestServer server = TestServer.start(PG)) {
             assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-            cutOffTheDatabase();
+            cutOffTheDatabase(PG);
 
             long started = System.nanoTime();
             HttpResponse<String> articles = server.get("/api/articles");
@@ -45,7 +45,7 @@ class DatabaseUnavailableIT {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(TestServer.json(ready).get("checks").get("database").asText()).isEqualTo("down");
 
-            reopenTheDatabase();
+            reopenTheDatabase(PG);
             assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
                     .as("ready again after the database came back").isTrue();
             // A pooled connection that died in the outage is only found out when a request borrows it (that request
@@ -53,7 +53,7 @@ class DatabaseUnavailableIT {
             assertThat(Poll.until(() -> server.get("/api/articles"), r -> r.statusCode() == 200, Duration.ofSeconds(10)))
                     .as("requests served again without a restart").isTrue();
         } finally {
-            reopenTheDatabase();
+            reopenTheDatabase(PG);
         }
     }
 
@@ -62,7 +62,7 @@ class DatabaseUnavailableIT {
         try (TestServer server = TestServer.start(PG)) {
             assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-            cutOffTheDatabase();
+            cutOffTheDatabase(PG);
 
             // Probes back to back for 4 s, as an orchestrator or the fault run sends them; each must answer in time.
             long slowestNanos = 0;
@@ -76,11 +76,11 @@ class DatabaseUnavailableIT {
             assertThat(Duration.ofNanos(slowestNanos)).as("issue #8: 503 within 2 s, with room for the probe period")
                     .isLessThan(Duration.ofMillis(1500));
 
-            reopenTheDatabase();
+            reopenTheDatabase(PG);
             assertThat(Poll.until(() -> server.get("/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(15)))
                     .as("ready again after the database came back").isTrue();
         } finally {
-            reopenTheDatabase();
+            reopenTheDatabase(PG);
         }
     }
 
@@ -111,19 +111,19 @@ class DatabaseUnavailableIT {
         }
     }
 
-    private static String database() {
-        return PG.jdbcUrl().substring(PG.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    private static String database(PostgresExtension pg) {
+        return pg.jdbcUrl().substring(pg.jdbcUrl().lastIndexOf('/') + 1).replaceAll("\\?.*", "");
     }
 
-    /** No new connection to this class's database is accepted, and every open one is closed by the server. */
-    private static void cutOffTheDatabase() {
-        TestPostgres.server().execute("ALTER DATABASE " + database() + " WITH ALLOW_CONNECTIONS false");
+    /** No new connection to {@code pg}'s database is accepted, and every open one is closed by the server. */
+    static void cutOffTheDatabase(PostgresExtension pg) {
+        TestPostgres.server().execute("ALTER DATABASE " + database(pg) + " WITH ALLOW_CONNECTIONS false");
         TestPostgres.server().execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database() + "'");
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database(pg) + "'");
     }
 
-    private static void reopenTheDatabase() {
-        TestPostgres.server().execute("ALTER DATABASE " + database() + " WITH ALLOW_CONNECTIONS true");
+    static void reopenTheDatabase(PostgresExtension pg) {
+        TestPostgres.server().execute("ALTER DATABASE " + database(pg) + " WITH ALLOW_CONNECTIONS true");
     }
 
     private static int blockedOnTheLock() {

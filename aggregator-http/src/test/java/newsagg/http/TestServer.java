@@ -45,6 +45,15 @@ final class TestServer implements AutoCloseable {
         return start(pg, Map.of());
     }
 
+    int port() {
+        return server.port();
+    }
+
+    /** Every route as {@code METHOD path}, from the server's own route table. */
+    java.util.List<String> routeTable() {
+        return server.routeTable();
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
     }
