@@ -20,6 +20,8 @@ final class ReadHandlers {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
     static final int MAX_QUERY_CHARS = 200;
+    /** The NOT operators a search may hold; see {@link #notOperators}. */
+    static final int MAX_NOT_OPERATORS = 31;
     static final int MAX_SOURCES_PER_QUERY = 50;
     static final int MAX_TRENDING_HOURS = 720;
     static final String CACHE_STAGE = "cache";
@@ -91,11 +93,38 @@ final class ReadHandlers {
         if (q == null || q.isEmpty()) {
             throw ApiException.invalidParameter("q", "is required: 1 to " + MAX_QUERY_CHARS + " characters of search text");
         }
+        if (notOperators(q) > MAX_NOT_OPERATORS) {
+            throw ApiException.invalidParameter("q", "may hold at most " + MAX_NOT_OPERATORS + " '-' (NOT) operators");
+        }
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = params.single("cursor");
         // websearch_to_tsquery with the english configuration ignores case, so the key may too.
         CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
-        writeCached(ctx, caches.search.get(key, () -> json.bytes(queries.search(q, limit, cursor))));
+        Lookup<byte[]> lookup;
+        try {
+            lookup = caches.search.get(key, () -> json.bytes(queries.search(q, limit, cursor)));
+        } catch (RuntimeException e) {
+            if (DatabaseErrors.refusedInput(e)) {
+                throw ApiException.invalidParameter("q", "is more than the search engine accepts; use fewer operators");
+            }
+            throw e;
+        }
+        writeCached(ctx, lookup);
+    }
+
+    /**
+     * The {@code -} signs that websearch_to_tsquery reads as NOT: those not inside a word. PostgreSQL parses the
+     * query on a stack of 32 entries and fails ("tsquery stack too small") when a run of 32 such signs after a word
+     * overflows it; counting every such sign, not only the runs, keeps the rule simple to state.
+     */
+    static int notOperators(String q) {
+        int count = 0;
+        for (int i = 0; i < q.length(); i++) {
+            if (q.charAt(i) == '-' && (i == 0 || !Character.isLetterOrDigit(q.charAt(i - 1)))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     void trending(Context ctx) {
