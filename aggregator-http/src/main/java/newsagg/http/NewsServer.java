@@ -215,15 +215,25 @@ public final class NewsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The last resort. Expected failures (the database away, a value it refuses) are logged without a stack trace,
+     * if at all; a bug gets its stack trace. Either way the method, path and messages are {@link LogText#safe}.
+     */
     private void unexpected(Exception e, Context ctx) {
+        String request = LogText.safe(ctx.method().name()) + " " + LogText.safe(ctx.path());
         if (DatabaseErrors.unavailable(e)) {
-            unavailableLog.warn(ctx.method() + " " + ctx.path() + ": " + e.getMessage());
+            unavailableLog.warn(request + ": " + LogText.safe(e.getMessage()));
             problem(ctx, 503, "database-unavailable", "Service unavailable",
                     "the database is not answering; try again shortly");
             ctx.header("Retry-After", "5");
             return;
         }
-        LOG.error("unhandled error for {} {}", ctx.method(), ctx.path(), e);
+        if (DatabaseErrors.refusedInput(e)) {
+            // Each endpoint checks its parameters first; this is the net for a value that slipped through.
+            problem(ctx, 400, "invalid-parameter", "Invalid parameter", "request: holds a value the database refuses");
+            return;
+        }
+        LOG.error("unhandled error for {}", request, LogText.safe(e));
         problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
     }
 
