@@ -8,7 +8,9 @@ import io.javalin.http.Context;
 import newsagg.cache.CacheKey;
 import newsagg.cache.Lookup;
 import newsagg.core.query.ArticleFilter;
+import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.query.NewsQueries;
+import newsagg.core.query.SourceSummary;
 import newsagg.core.timing.StageTimer;
 
 /**
@@ -61,12 +63,23 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        writeCached(ctx, caches.sources.get(sourcesKey, () -> json.bytes(new Items<>(queries.sources()))));
+        writeCached(ctx, caches.sources.get(sourcesKey, () -> json.bytes(new Items<>(publicSources()))));
     }
 
     void source(Context ctx) {
         long id = Params.id("id", ctx.pathParam("id"));
-        write(ctx, queries.source(id).orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+        write(ctx, queries.source(id).map(ReadHandlers::redacted)
+                .orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+    }
+
+    private List<SourceSummary> publicSources() {
+        return queries.sources().stream().map(ReadHandlers::redacted).toList();
+    }
+
+    /** Readers see a feed URL without credentials and with its query values masked; the admin's OPML export has it whole. */
+    private static SourceSummary redacted(SourceSummary source) {
+        return new SourceSummary(source.id(), source.title(), FeedUrls.redacted(source.feedUrl()), source.siteUrl(),
+                source.articleCount(), source.lastFetchedAt(), source.lastError());
     }
 
     /**
@@ -79,7 +92,7 @@ final class ReadHandlers {
             synchronized (memorySources) {
                 body = memorySources.get();
                 if (body == null) {
-                    body = json.bytes(new Items<>(queries.sources()));
+                    body = json.bytes(new Items<>(publicSources()));
                     memorySources.set(body);
                 }
             }

@@ -163,6 +163,38 @@ public final class FeedUrls {
         return null;
     }
 
+    /**
+     * The feed URL as anyone but the admin may see it, in the API and in logs: without a user name or password, and
+     * with the value of every query parameter replaced by {@code ***} (names are kept; a parameter without a value
+     * is masked whole), because feed URLs often carry a token there. The fragment is dropped. Text that is not an
+     * absolute URL becomes {@code (invalid URL)}.
+     */
+    public static String redacted(String url) {
+        URI uri;
+        try {
+            uri = new URI(url == null ? "" : url.strip());
+        } catch (URISyntaxException e) {
+            return "(invalid URL)";
+        }
+        String authority = uri.getRawAuthority();
+        if (uri.getScheme() == null || authority == null) {
+            return "(invalid URL)";
+        }
+        StringBuilder s = new StringBuilder(uri.getScheme()).append("://")
+                .append(authority.substring(authority.lastIndexOf('@') + 1))
+                .append(uri.getRawPath() == null ? "" : uri.getRawPath());
+        String query = uri.getRawQuery();
+        if (query != null) {
+            s.append('?');
+            String[] parameters = query.split("&", -1);
+            for (int i = 0; i < parameters.length; i++) {
+                int equals = parameters[i].indexOf('=');
+                s.append(i == 0 ? "" : "&").append(equals < 0 ? "***" : parameters[i].substring(0, equals) + "=***");
+            }
+        }
+        return s.toString();
+    }
+
     /** Why the URI cannot be fetched, phrased to follow "feed URL " or "redirect target ", or null when it can. */
     static String problem(URI uri) {
         String scheme = uri.getScheme();

@@ -45,6 +45,19 @@ class FeedUrlsTest {
         assertThatIllegalArgumentException().isThrownBy(() -> FeedUrls.parse(raw)).withMessage(message);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "https://example.org/feed?token=SECRET | https://example.org/feed?token=***",
+        "https://user:password@example.org:8443/feed?a=1&b=&c | https://example.org:8443/feed?a=***&b=***&***",
+        "https://example.org/feed.xml#frag | https://example.org/feed.xml",
+        "http://[2001:db8::1]/f?k=v | http://[2001:db8::1]/f?k=***",
+        "not a url | (invalid URL)",
+        "/relative?token=x | (invalid URL)"
+    })
+    void redactionDropsCredentialsAndMasksEveryQueryValue(String url, String shown) {
+        assertThat(FeedUrls.redacted(url)).isEqualTo(shown);
+    }
+
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"", "   "})
     void rejectsBlankUrls(String raw) {
