@@ -66,8 +66,9 @@ public final class NewsServer implements AutoCloseable {
                 : CacheSettings.disabled());
         this.metrics = new Metrics(dataSource, caches);
         this.timing = new RequestTiming(latencies, metrics);
-        AuthFailures authFailures = new AuthFailures();
-        this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
+        // Each token counts its own failures: a scraper with a stale metrics token must not lock out the admin.
+        this.metricsToken = config.metricsToken() == null ? null
+                : new TokenCheck(new BearerToken(config.metricsToken()), new AuthFailures());
         this.cors = new Cors(config.corsOrigins());
         this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
                 dataSource.getHikariPoolMXBean()::getTotalConnections,
@@ -81,7 +82,9 @@ public final class NewsServer implements AutoCloseable {
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
         this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
-        this.admin = new AdminHandlers(config.adminToken() == null ? null : new TokenCheck(new BearerToken(config.adminToken()), authFailures),
+        TokenCheck adminToken = config.adminToken() == null ? null
+                : new TokenCheck(new BearerToken(config.adminToken()), new AuthFailures());
+        this.admin = new AdminHandlers(adminToken,
                 core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json, responses::invalidate);
         if (feeds.defaultSources()) {
             OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
