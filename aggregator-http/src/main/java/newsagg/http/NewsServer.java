@@ -169,6 +169,7 @@ public final class NewsServer implements AutoCloseable {
 
         routes.get("/metrics", this::metrics);
         routes.get("/debug/timings", this::timings);
+        routes.post("/debug/timings", this::resetTimings);
         routes.get("/debug/memory/sources", ctx -> {
             requireMetricsToken(ctx);
             reads.memorySources(ctx);
@@ -208,8 +209,16 @@ public final class NewsServer implements AutoCloseable {
 
     private void timings(Context ctx) {
         requireMetricsToken(ctx);
-        boolean reset = "true".equalsIgnoreCase(ctx.queryParam("reset"));
-        ctx.contentType("application/json").result(json.bytes(latencies.report(reset)));
+        if (ctx.queryParam("reset") != null) {
+            throw ApiException.invalidParameter("reset", "a reset is a POST to /debug/timings");
+        }
+        ctx.contentType("application/json").result(json.bytes(latencies.report(false)));
+    }
+
+    /** Answers the report so far and starts a new window: a write, so a POST, behind the metrics token when one is set. */
+    private void resetTimings(Context ctx) {
+        requireMetricsToken(ctx);
+        ctx.contentType("application/json").result(json.bytes(latencies.report(true)));
     }
 
     private void requireMetricsToken(Context ctx) {
