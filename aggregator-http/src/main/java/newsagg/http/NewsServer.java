@@ -95,12 +95,15 @@ public final class NewsServer implements AutoCloseable {
         this.app = Javalin.create(this::configure);
     }
 
-    /** Opens the pool, migrates the schema and starts serving on {@link Config#port()} (0 picks a free port). */
+    /**
+     * Opens the pool, migrates the schema and starts serving on {@link Config#listenAddress()} and
+     * {@link Config#port()} (0 picks a free port).
+     */
     public static NewsServer start(Config config) {
         HikariDataSource dataSource = Databases.pool(config);
         try {
             NewsServer server = new NewsServer(config, dataSource);
-            server.app.start(config.port());
+            server.app.start(config.listenAddress(), config.port());
             if (config.feeds().pollEnabled()) {
                 server.poller.start();
             }

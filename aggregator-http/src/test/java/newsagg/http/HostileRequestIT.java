@@ -1,6 +1,7 @@
 package newsagg.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -202,6 +203,17 @@ class HostileRequestIT {
 
     static HttpResponse<String> opml(TestServer target, String token) {
         return target.send(HttpRequest.newBuilder(target.uri("/api/opml")).header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    @Test
+    void theServerListensOnlyOnTheLoopbackAddressByDefault() {
+        // 127.0.0.2 is loopback too, and reaches a server listening on every interface, but not one on 127.0.0.1.
+        assertThatThrownBy(() -> {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.2", port()), 2_000);
+            }
+        }).isInstanceOf(java.net.ConnectException.class);
+        assertThat(RawHttp.send(port(), "GET /health/live HTTP/1.1").status()).isEqualTo(200);
     }
 
     @Test
