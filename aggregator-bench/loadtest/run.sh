@@ -166,13 +166,14 @@ api() {
   curl -sS --fail --max-time 15 "$URL$1"
 }
 
-# GET an operator path with the bearer token; prints the body, or nothing when the server refuses it.
+# GET an operator path with the bearer token (further arguments go to curl: -X POST resets the timings); prints the
+# body, or nothing when the server refuses it.
 operator() {
   local auth=()
   if [[ -n "$TOKEN" ]]; then
     auth=(-H "Authorization: Bearer $TOKEN")
   fi
-  curl -sS --fail --max-time 15 "${auth[@]}" "$URL$1" 2>/dev/null || true
+  curl -sS --fail --max-time 15 "${auth[@]}" "${@:2}" "$URL$1" 2>/dev/null || true
 }
 
 # ---- Discovery ------------------------------------------------------------------------------------------------------
@@ -331,7 +332,7 @@ for scenario in "${SELECTED[@]}"; do
   fi
   wait_idle
   log "$scenario: ${DURATION}s, $CONNECTIONS connections, $THREADS threads"
-  operator "/debug/timings?reset=true" >/dev/null
+  operator /debug/timings -X POST >/dev/null
   cache_counters >"$WORK/cache_before.json"
   run_wrk "$scenario" "$DURATION" "$WORK/$scenario.txt" || die "wrk failed for $scenario: $(tail -n 3 "$WORK/$scenario.txt")"
   timings="$(operator /debug/timings)"

@@ -17,6 +17,8 @@ import newsagg.cache.CacheSettings;
  * an invalid value stops start-up with a {@link ConfigException} that names the variable.
  *
  * @param port             {@code PORT}: the HTTP port (default 8080)
+ * @param listenAddress    {@code LISTEN_ADDRESS}: the IP address to listen on (default {@code 127.0.0.1}, so that a
+ *                         bare jar is reachable only from its own machine; the image sets {@code 0.0.0.0})
  * @param databaseUrl      {@code DATABASE_URL}: a JDBC URL, or {@code postgres://user:pass@host:port/db}
  * @param databaseUser     {@code DATABASE_USER} (default {@code postgres}, or the user in a postgres:// URL)
  * @param databasePassword {@code DATABASE_PASSWORD} (default none, or the password in a postgres:// URL)
@@ -39,7 +41,7 @@ import newsagg.cache.CacheSettings;
  *                         {@code X-Forwarded-For} / {@code Forwarded} name the client (see {@link ClientAddress});
  *                         empty (the default) believes no such header
  */
-public record Config(int port, String databaseUrl, String databaseUser, String databasePassword,
+public record Config(int port, String listenAddress, String databaseUrl, String databaseUser, String databasePassword,
                      int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl, String adminToken,
                      String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds, List<String> corsOrigins,
                      List<String> trustedProxies) {
@@ -72,6 +74,7 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
     /** Reads and validates the configuration from an environment map such as {@link System#getenv()}. */
     public static Config fromEnvironment(Map<String, String> env) {
         int port = intValue(env, "PORT", 8080, 0, 65_535);
+        String listenAddress = listenAddress(env);
         DatabaseTarget database = databaseTarget(env);
         String user = firstNonBlank(env.get("DATABASE_USER"), database.user(), DEFAULT_DATABASE_USER);
         String password = firstNonBlank(env.get("DATABASE_PASSWORD"), database.password(), null);
@@ -97,13 +100,14 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
                 intValue(env, "FEEDS_WORKERS", 4, 1, 64),
                 booleanValue(env, "FEEDS_ALLOW_PRIVATE_NETWORKS", false),
                 booleanValue(env, "DEFAULT_SOURCES", false));
-        return new Config(port, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, cacheNearTtl, adminToken,
+        return new Config(port, listenAddress, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled, cacheNamespace, cacheNearTtl, adminToken,
                 metricsToken, timingEnabled, virtualThreads, feeds, corsOrigins(env), trustedProxies(env));
     }
 
     /** One line for the start-up log, with secrets masked. */
     public String describe() {
         return "port=" + port
+                + " listen_address=" + listenAddress
                 + " database_url=" + maskUrlPassword(databaseUrl)
                 + " database_user=" + databaseUser
                 + " database_password=" + mask(databasePassword)
@@ -130,6 +134,27 @@ public record Config(int port, String databaseUrl, String databaseUser, String d
     @Override
     public String toString() {
         return "Config[" + describe() + "]";
+    }
+
+    static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
+
+    /** An IP literal only: a name would be looked up at start-up, and may mean another address tomorrow. */
+    private static String listenAddress(Map<String, String> env) {
+        String raw = env.getOrDefault("LISTEN_ADDRESS", "").strip();
+        if (raw.isEmpty()) {
+            return DEFAULT_LISTEN_ADDRESS;
+        }
+        boolean ipv4 = raw.matches("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+        boolean ipv6 = raw.indexOf(':') >= 0 && raw.matches("[0-9A-Fa-f:.]+");
+        if (ipv4 || ipv6) {
+            try {
+                java.net.InetAddress.getByName(raw);
+                return raw;
+            } catch (java.net.UnknownHostException notALiteral) {
+                // reported below
+            }
+        }
+        throw new ConfigException("LISTEN_ADDRESS must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, was '" + raw + "'");
     }
 
     private record DatabaseTarget(String jdbcUrl, String user, String password) {

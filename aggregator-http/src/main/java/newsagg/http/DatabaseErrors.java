@@ -6,12 +6,31 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.SQLNonTransientConnectionException;
 
 /**
- * Tells "the database is unavailable" (a 503: retry later) apart from every other failure (a bug: 500),
- * by walking the cause chain of whatever JDBI, HikariCP or PgJDBC threw.
+ * Tells "the database is unavailable" (a 503: retry later) and "the database refused a value the client sent"
+ * (a 400) apart from every other failure (a bug: 500), by walking the cause chain of whatever JDBI, HikariCP or
+ * PgJDBC threw.
  */
 final class DatabaseErrors {
 
     private DatabaseErrors() {
+    }
+
+    /**
+     * True when PostgreSQL refused a statement because of a value in it rather than because of the database: a data
+     * exception (SQLSTATE class 22, e.g. timestamp out of range), a program limit (class 54, e.g. a statement too
+     * complex), or the internal error websearch_to_tsquery raises for a query that overflows its parser's stack.
+     */
+    static boolean refusedInput(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("22") || state.startsWith("54")
+                        || (state.equals("XX000") && String.valueOf(sql.getMessage()).contains("tsquery stack too small"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static boolean unavailable(Throwable error) {

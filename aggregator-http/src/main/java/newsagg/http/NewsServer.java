@@ -71,8 +71,9 @@ public final class NewsServer implements AutoCloseable {
                 : CacheSettings.disabled());
         this.metrics = new Metrics(dataSource, caches);
         this.timing = new RequestTiming(latencies, metrics);
-        AuthFailures authFailures = new AuthFailures();
-        this.metricsToken = config.metricsToken() == null ? null : new TokenCheck(new BearerToken(config.metricsToken()), authFailures);
+        // Each token counts its own failures: a scraper with a stale metrics token must not lock out the admin.
+        this.metricsToken = config.metricsToken() == null ? null
+                : new TokenCheck(new BearerToken(config.metricsToken()), new AuthFailures());
         this.cors = new Cors(config.corsOrigins());
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
@@ -87,7 +88,9 @@ public final class NewsServer implements AutoCloseable {
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
         this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
-        this.admin = new AdminHandlers(config.adminToken() == null ? null : new TokenCheck(new BearerToken(config.adminToken()), authFailures),
+        TokenCheck adminToken = config.adminToken() == null ? null
+                : new TokenCheck(new BearerToken(config.adminToken()), new AuthFailures());
+        this.admin = new AdminHandlers(adminToken,
                 core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json, responses::invalidate);
         if (feeds.defaultSources()) {
             OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
@@ -98,12 +101,15 @@ public final class NewsServer implements AutoCloseable {
         this.app = Javalin.create(this::configure);
     }
 
-    /** Opens the pool, migrates the schema and starts serving on {@link Config#port()} (0 picks a free port). */
+    /**
+     * Opens the pool, migrates the schema and starts serving on {@link Config#listenAddress()} and
+     * {@link Config#port()} (0 picks a free port).
+     */
     public static NewsServer start(Config config) {
         HikariDataSource dataSource = Databases.pool(config);
         try {
             NewsServer server = new NewsServer(config, dataSource);
-            server.app.start(config.port());
+            server.app.start(config.listenAddress(), config.port());
             if (config.feeds().pollEnabled()) {
                 server.poller.start();
             }
@@ -176,6 +182,7 @@ public final class NewsServer implements AutoCloseable {
 
         get(routes, "/metrics", this::metrics);
         get(routes, "/debug/timings", this::timings);
+        routes.post("/debug/timings", this::resetTimings);
         get(routes, "/debug/memory/sources", ctx -> {
             requireMetricsToken(ctx);
             reads.memorySources(ctx);
@@ -245,8 +252,16 @@ public final class NewsServer implements AutoCloseable {
 
     private void timings(Context ctx) {
         requireMetricsToken(ctx);
-        boolean reset = "true".equalsIgnoreCase(ctx.queryParam("reset"));
-        ctx.contentType("application/json").result(json.bytes(latencies.report(reset)));
+        if (ctx.queryParam("reset") != null) {
+            throw ApiException.invalidParameter("reset", "a reset is a POST to /debug/timings");
+        }
+        ctx.contentType("application/json").result(json.bytes(latencies.report(false)));
+    }
+
+    /** Answers the report so far and starts a new window: a write, so a POST, behind the metrics token when one is set. */
+    private void resetTimings(Context ctx) {
+        requireMetricsToken(ctx);
+        ctx.contentType("application/json").result(json.bytes(latencies.report(true)));
     }
 
     private void requireMetricsToken(Context ctx) {
@@ -255,15 +270,25 @@ public final class NewsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The last resort. Expected failures (the database away, a value it refuses) are logged without a stack trace,
+     * if at all; a bug gets its stack trace. Either way the method, path and messages are {@link LogText#safe}.
+     */
     private void unexpected(Exception e, Context ctx) {
+        String request = LogText.safe(ctx.method().name()) + " " + LogText.safe(ctx.path());
         if (DatabaseErrors.unavailable(e)) {
-            unavailableLog.warn(ctx.method() + " " + ctx.path() + " from " + ClientAddress.of(ctx) + ": " + e.getMessage());
+            unavailableLog.warn(request + " from " + ClientAddress.of(ctx) + ": " + LogText.safe(e.getMessage()));
             problem(ctx, 503, "database-unavailable", "Service unavailable",
                     "the database is not answering; try again shortly");
             ctx.header("Retry-After", "5");
             return;
         }
-        LOG.error("unhandled error for {} {} from {}", ctx.method(), ctx.path(), ClientAddress.of(ctx), e);
+        if (DatabaseErrors.refusedInput(e)) {
+            // Each endpoint checks its parameters first; this is the net for a value that slipped through.
+            problem(ctx, 400, "invalid-parameter", "Invalid parameter", "request: holds a value the database refuses");
+            return;
+        }
+        LOG.error("unhandled error for {} from {}", request, ClientAddress.of(ctx), LogText.safe(e));
         problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
     }
 

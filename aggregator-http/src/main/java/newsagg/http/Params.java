@@ -18,6 +18,10 @@ final class Params {
     /** Longest value accepted for any single parameter; longer values are refused before parsing. */
     static final int MAX_VALUE_LENGTH = 1024;
 
+    /** The range of accepted instants: the years 0001 to 9999, UTC. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant AFTER_LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     private final Map<String, List<String>> query;
 
     Params(Map<String, List<String>> query) {
@@ -40,21 +44,30 @@ final class Params {
         throw ApiException.invalidParameter(name, "must be an integer from " + min + " to " + max);
     }
 
-    /** An ISO-8601 instant ({@code 2026-11-26T08:00:00Z}, an offset, or a plain date meaning its UTC midnight). */
+    /**
+     * An ISO-8601 instant ({@code 2026-11-26T08:00:00Z}, an offset, or a plain date meaning its UTC midnight) in
+     * the years 0001 to 9999. Java reads years up to ±999,999,999, PostgreSQL refuses anything past 294276 AD or
+     * before 4713 BC; four-digit years are what any client means.
+     */
     Instant instant(String name) {
         String raw = single(name);
         if (raw == null) {
             return null;
         }
+        Instant value;
         try {
-            return OffsetDateTime.parse(raw).toInstant();
+            value = OffsetDateTime.parse(raw).toInstant();
         } catch (DateTimeParseException notOffsetDateTime) {
             try {
-                return LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant();
+                value = LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
                 throw ApiException.invalidParameter(name, "must be an ISO-8601 time such as 2026-11-26T08:00:00Z");
             }
         }
+        if (value.isBefore(EARLIEST) || !value.isBefore(AFTER_LATEST)) {
+            throw ApiException.invalidParameter(name, "must be a time from 0001-01-01 to 9999-12-31 (UTC)");
+        }
+        return value;
     }
 
     /** All values of a repeatable id parameter. */

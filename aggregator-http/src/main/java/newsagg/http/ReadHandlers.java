@@ -8,7 +8,9 @@ import io.javalin.http.Context;
 import newsagg.cache.CacheKey;
 import newsagg.cache.Lookup;
 import newsagg.core.query.ArticleFilter;
+import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.query.NewsQueries;
+import newsagg.core.query.SourceSummary;
 import newsagg.core.timing.StageTimer;
 
 /**
@@ -20,6 +22,8 @@ final class ReadHandlers {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
     static final int MAX_QUERY_CHARS = 200;
+    /** The NOT operators a search may hold; see {@link #notOperators}. */
+    static final int MAX_NOT_OPERATORS = 31;
     static final int MAX_SOURCES_PER_QUERY = 50;
     static final int MAX_TRENDING_HOURS = 720;
     static final String CACHE_STAGE = "cache";
@@ -59,12 +63,23 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        writeCached(ctx, caches.sources.get(sourcesKey, () -> Representation.of(json.bytes(new Items<>(queries.sources())))));
+        writeCached(ctx, caches.sources.get(sourcesKey, () -> Representation.of(json.bytes(new Items<>(publicSources())))));
     }
 
     void source(Context ctx) {
         long id = Params.id("id", ctx.pathParam("id"));
-        write(ctx, queries.source(id).orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+        write(ctx, queries.source(id).map(ReadHandlers::redacted)
+                .orElseThrow(() -> ApiException.notFound("no source with id " + id)));
+    }
+
+    private List<SourceSummary> publicSources() {
+        return queries.sources().stream().map(ReadHandlers::redacted).toList();
+    }
+
+    /** Readers see a feed URL without credentials and with its query values masked; the admin's OPML export has it whole. */
+    private static SourceSummary redacted(SourceSummary source) {
+        return new SourceSummary(source.id(), source.title(), FeedUrls.redacted(source.feedUrl()), source.siteUrl(),
+                source.articleCount(), source.lastFetchedAt(), source.lastError());
     }
 
     /**
@@ -77,7 +92,7 @@ final class ReadHandlers {
             synchronized (memorySources) {
                 body = memorySources.get();
                 if (body == null) {
-                    body = json.bytes(new Items<>(queries.sources()));
+                    body = json.bytes(new Items<>(publicSources()));
                     memorySources.set(body);
                 }
             }
@@ -91,11 +106,38 @@ final class ReadHandlers {
         if (q == null || q.isEmpty()) {
             throw ApiException.invalidParameter("q", "is required: 1 to " + MAX_QUERY_CHARS + " characters of search text");
         }
+        if (notOperators(q) > MAX_NOT_OPERATORS) {
+            throw ApiException.invalidParameter("q", "may hold at most " + MAX_NOT_OPERATORS + " '-' (NOT) operators");
+        }
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = params.single("cursor");
         // websearch_to_tsquery with the english configuration ignores case, so the key may too.
         CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
-        writeCached(ctx, caches.search.get(key, () -> Representation.of(json.bytes(queries.search(q, limit, cursor)))));
+        Lookup<Representation> lookup;
+        try {
+            lookup = caches.search.get(key, () -> Representation.of(json.bytes(queries.search(q, limit, cursor))));
+        } catch (RuntimeException e) {
+            if (DatabaseErrors.refusedInput(e)) {
+                throw ApiException.invalidParameter("q", "is more than the search engine accepts; use fewer operators");
+            }
+            throw e;
+        }
+        writeCached(ctx, lookup);
+    }
+
+    /**
+     * The {@code -} signs that websearch_to_tsquery reads as NOT: those not inside a word. PostgreSQL parses the
+     * query on a stack of 32 entries and fails ("tsquery stack too small") when a run of 32 such signs after a word
+     * overflows it; counting every such sign, not only the runs, keeps the rule simple to state.
+     */
+    static int notOperators(String q) {
+        int count = 0;
+        for (int i = 0; i < q.length(); i++) {
+            if (q.charAt(i) == '-' && (i == 0 || !Character.isLetterOrDigit(q.charAt(i - 1)))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     void trending(Context ctx) {

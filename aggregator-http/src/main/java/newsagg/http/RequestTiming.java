@@ -1,5 +1,7 @@
 package newsagg.http;
 
+import java.util.Set;
+
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import newsagg.core.timing.StageTimer;
@@ -7,12 +9,22 @@ import newsagg.core.timing.StageTimer;
 /**
  * Times every request with a monotonic clock: the before-handler starts the clock, the core adds stage times
  * (SQL, later cache) through {@link StageTimer}, and the after-handler records the total per route template and
- * status, and sets {@code Server-Timing}. Handlers run on one thread per request, so each thread's accumulator
- * holds the current request's stages; it is reused, so timing allocates almost nothing.
+ * status, and sets {@code Server-Timing}. Every label comes from a bounded set: known methods (any other is
+ * {@code OTHER}), route templates (or {@code unmatched}), and the statuses the server itself answers with.
+ * Handlers run on one thread per request, so each thread's accumulator holds the current request's stages; it is
+ * reused, so timing allocates almost nothing.
  */
 final class RequestTiming implements StageTimer {
 
     static final String UNMATCHED_ROUTE = "unmatched";
+    /** The label of every method outside {@link #KNOWN_METHODS}. */
+    static final String OTHER_METHOD = "OTHER";
+    /**
+     * The methods that get a label of their own. Any other token is a valid method name to Jetty, and a label per
+     * name a client makes up is a series that is never freed: a few thousand of them exhausted the heap.
+     */
+    static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
+            "TRACE", "CONNECT");
 
     private final RouteLatencies latencies;
     private final Metrics metrics;
@@ -35,7 +47,7 @@ final class RequestTiming implements StageTimer {
         long total = System.nanoTime() - stages.startedAt;
         stages.active = false;
         int status = ctx.statusCode();
-        String method = ctx.method().name();
+        String method = methodLabel(ctx.method().name());
         String route = route(ctx);
         ctx.header("Server-Timing", stages.header(total));
         latencies.record(new RouteLatencies.Key(method, route, statusClass(status)), total);
@@ -53,6 +65,11 @@ final class RequestTiming implements StageTimer {
     private static String route(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         return endpoint == null ? UNMATCHED_ROUTE : endpoint.path;
+    }
+
+    /** The method's metrics label: itself when it is a known method, else {@link #OTHER_METHOD}. */
+    static String methodLabel(String method) {
+        return KNOWN_METHODS.contains(method) ? method : OTHER_METHOD;
     }
 
     static String statusClass(int status) {

@@ -76,6 +76,43 @@ class AuthFailuresTest {
     }
 
     @Test
+    void everyAddressOfAnIpv6SlashSixtyFourCountsAsOneClient() {
+        for (int i = 0; i < AuthFailures.FREE_FAILURES; i++) {
+            failures.failed("2001:db8:1:2:" + Integer.toHexString(i) + "::" + Integer.toHexString(i + 1));
+        }
+
+        assertThat(failures.lockedForMillis("2001:db8:1:2:ffff:ffff:ffff:ffff")).isEqualTo(1_000);
+        assertThat(failures.lockedForMillis("[2001:db8:1:2::9%eth0]")).isEqualTo(1_000);
+        assertThat(failures.lockedForMillis("2001:db8:1:3::1")).as("the next /64").isZero();
+        assertThat(AuthFailures.clientKey("2001:db8:1:2:abcd::1")).isEqualTo("2001:0db8:0001:0002::/64");
+        assertThat(AuthFailures.clientKey("203.0.113.9")).isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void failuresSpreadOverManyAddressesLockEveryoneForTheRestOfTheMinute() {
+        AuthFailures global = new AuthFailures(now::get, 10_000, 50);
+        for (int i = 0; i <= 50; i++) {
+            global.failed("10.2.0." + i);
+        }
+
+        assertThat(global.lockedForMillis("10.9.9.9")).isEqualTo(AuthFailures.GLOBAL_WINDOW_MILLIS);
+        now.addAndGet(AuthFailures.GLOBAL_WINDOW_MILLIS - 1);
+        assertThat(global.lockedForMillis("10.9.9.9")).isEqualTo(1);
+        now.addAndGet(1);
+        assertThat(global.lockedForMillis("10.9.9.9")).isZero();
+    }
+
+    @Test
+    void failuresWithinTheGlobalBudgetLockOnlyTheirOwnAddresses() {
+        AuthFailures global = new AuthFailures(now::get, 10_000, 50);
+        for (int i = 0; i < 50; i++) {
+            global.failed("10.2.0." + i);
+        }
+
+        assertThat(global.lockedForMillis("10.9.9.9")).isZero();
+    }
+
+    @Test
     void aSprayOfAddressesIsBoundedInMemory() {
         for (int i = 0; i < 10_000; i++) {
             failures.failed("10.1." + (i / 256) + "." + (i % 256));

@@ -18,6 +18,7 @@ class ConfigTest {
         Config config = Config.fromEnvironment(Map.of());
 
         assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.listenAddress()).isEqualTo("127.0.0.1");
         assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://localhost:5432/newsagg");
         assertThat(config.databaseUser()).isEqualTo("postgres");
         assertThat(config.databasePassword()).isNull();
@@ -85,6 +86,9 @@ class ConfigTest {
     @CsvSource(delimiter = '|', value = {
             "PORT|http|PORT",
             "PORT|70000|PORT",
+            "LISTEN_ADDRESS|localhost|LISTEN_ADDRESS",
+            "LISTEN_ADDRESS|0177.0.0.1|LISTEN_ADDRESS",
+            "LISTEN_ADDRESS|::g|LISTEN_ADDRESS",
             "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE",
             "DATABASE_POOL_SIZE|many|DATABASE_POOL_SIZE",
             "DATABASE_URL|mysql://db/news|DATABASE_URL",
@@ -109,6 +113,13 @@ class ConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(named + " ")
                 .hasMessageNotContaining("\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0", "::", "192.0.2.7", "::1", "'  127.0.0.1 '"})
+    void theListenAddressIsAnyIpLiteral(String value) {
+        assertThat(Config.fromEnvironment(Map.of("LISTEN_ADDRESS", value)).listenAddress()).isEqualTo(value.strip());
+        assertThat(Config.fromEnvironment(Map.of("LISTEN_ADDRESS", value)).describe()).contains("listen_address=" + value.strip());
     }
 
     @Test

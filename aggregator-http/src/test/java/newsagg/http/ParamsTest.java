@@ -51,6 +51,21 @@ class ParamsTest {
                 .hasMessageStartingWith("until: ");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"+294277-01-01T00:00:00Z", "+10000-01-01", "-4714-11-24T00:00:00Z", "0000-12-31T23:59:59Z"})
+    void anInstantOutsideTheYearsOneToNineThousandNineHundredNinetyNineIsA400(String value) {
+        assertThatThrownBy(() -> params("since", value).instant("since"))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("since: must be a time from 0001-01-01 to 9999-12-31 (UTC)");
+    }
+
+    @Test
+    void theFirstAndLastInstantsOfTheRangeAreAccepted() {
+        assertThat(params("since", "0001-01-01").instant("since")).isEqualTo(Params.EARLIEST);
+        assertThat(params("until", "9999-12-31T23:59:59.999999999Z").instant("until"))
+                .isEqualTo(Params.AFTER_LATEST.minusNanos(1));
+    }
+
     @Test
     void idsMayRepeatButNotBeyondTheLimit() {
         assertThat(params("source", "3", "1").ids("source", 5)).containsExactly(3L, 1L);

@@ -52,6 +52,29 @@ class TimingIT {
         return server.send(request.build());
     }
 
+    private static HttpResponse<String> reset(String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/debug/timings")).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return server.send(request.build());
+    }
+
+    @Test
+    void onlyAPostWithTheMetricsTokenResetsTheTimings() {
+        server.get("/api/articles/" + articleId);
+
+        ApiContractIT.assertProblem(reset(null), 401);
+        assertThat(ApiContractIT.assertProblem(withToken("/debug/timings?reset=true", METRICS_TOKEN), 400)
+                .get("detail").asText()).startsWith("reset: ");
+        assertThat(TestServer.json(withToken("/debug/timings", METRICS_TOKEN)).get("routes"))
+                .anySatisfy(row -> assertThat(row.get("route").asText()).isEqualTo("/api/articles/{id}"));
+
+        assertThat(reset(METRICS_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(withToken("/debug/timings", METRICS_TOKEN)).get("routes"))
+                .noneSatisfy(row -> assertThat(row.get("route").asText()).isEqualTo("/api/articles/{id}"));
+    }
+
     @Test
     void everyResponseCarriesServerTimingWithTotalAndDatabaseTime() {
         HttpResponse<String> response = server.get("/api/articles/" + articleId);
@@ -66,7 +89,7 @@ class TimingIT {
 
     @Test
     void debugTimingsGroupsByRouteTemplateAndStatusClassAndCanReset() {
-        withToken("/debug/timings?reset=true", METRICS_TOKEN);
+        reset(METRICS_TOKEN);
         server.get("/api/articles/" + articleId);
         server.get("/api/articles/999999");
         server.get("/api/articles/abc");
@@ -93,7 +116,7 @@ class TimingIT {
             assertThat(routes.get(i).get("total_ms").asDouble()).isLessThanOrEqualTo(routes.get(i - 1).get("total_ms").asDouble());
         }
 
-        withToken("/debug/timings?reset=true", METRICS_TOKEN);
+        reset(METRICS_TOKEN);
         JsonNode afterReset = TestServer.json(withToken("/debug/timings", METRICS_TOKEN)).get("routes");
         assertThat(afterReset).noneSatisfy(row -> assertThat(row.get("route").asText()).isEqualTo("/api/articles/{id}"));
     }

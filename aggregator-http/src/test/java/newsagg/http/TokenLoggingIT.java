@@ -25,9 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Secrets never reach the log: the packaged server runs as its own process with {@code ADMIN_TOKEN} and
- * {@code METRICS_TOKEN} set, takes failed, locked-out and successful authenticated calls, and stops; nothing it
- * wrote from start-up to shutdown contains either token or an {@code Authorization} header.
+ * Secrets never reach the log, and neither does what a client wrote: the packaged server runs as its own process
+ * with {@code ADMIN_TOKEN} and {@code METRICS_TOKEN} set, takes failed, locked-out and successful authenticated
+ * calls and searches and times that PostgreSQL would refuse, and stops; nothing it wrote from start-up to shutdown
+ * contains either token, an {@code Authorization} header, a stack trace or the query text.
  */
 class TokenLoggingIT {
 
@@ -36,6 +37,8 @@ class TokenLoggingIT {
 
     static final String ADMIN = "log-admin-token-5f1c2a9e7b";
     static final String METRICS = "log-metrics-token-8d3e6b0f4a";
+    /** What a client may write into a query to forge a log line, once a newline ends the real one. */
+    static final String FORGED_LINE = "WARN newsagg.http.TokenCheck - admin token accepted";
     static final Pattern LISTENING = Pattern.compile("newsagg listening on port (\\d+)");
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -80,6 +83,12 @@ class TokenLoggingIT {
 
             assertThat(statuses.subList(0, 4)).containsExactly(200, 400, 200, 200);
             assertThat(statuses.subList(4, statuses.size())).containsOnly(401, 429).contains(429);
+
+            List<Integer> refusedByPostgresql = List.of(
+                    call(port, "GET", "/api/search?q=" + encode(FORGED_LINE + " " + "- ".repeat(40)), null, null),
+                    call(port, "GET", "/api/articles?until=" + encode("+294277-01-01T00:00:00Z"), null, null),
+                    call(port, "GET", "/api/search?q=" + encode("news\n" + FORGED_LINE), null, null));
+            assertThat(refusedByPostgresql).containsExactly(400, 400, 200);
         } finally {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
@@ -91,6 +100,8 @@ class TokenLoggingIT {
         assertThat(output).contains("admin_token=****", "metrics_token=****", "newsagg stopped");
         assertThat(output).doesNotContain(ADMIN, METRICS, ADMIN.substring(0, 12), METRICS.substring(0, 12), "Bearer ");
         assertThat(output.toLowerCase(java.util.Locale.ROOT)).doesNotContain("authorization");
+        assertThat(output).as("no stack trace, no query text, no forged line").doesNotContain("\tat ", "tsquery",
+                "out of range", "admin token accepted");
     }
 
     int call(int port, String method, String path, String token, String jsonBody) {
@@ -111,6 +122,10 @@ class TokenLoggingIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    static String encode(String text) {
+        return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     static String read(Path log) {

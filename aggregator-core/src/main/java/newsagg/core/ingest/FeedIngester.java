@@ -15,6 +15,7 @@ import newsagg.core.domain.NewArticle;
 import newsagg.core.domain.Source;
 import newsagg.core.ingest.fetch.Backoff;
 import newsagg.core.ingest.fetch.FeedFetcher;
+import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.ingest.fetch.FetchResult;
 import newsagg.core.ingest.normalize.FeedPipeline;
 import newsagg.core.ingest.normalize.NormalizedFeed;
@@ -81,7 +82,8 @@ public final class FeedIngester {
         try {
             return refreshOrThrow(source);
         } catch (RuntimeException e) {
-            LOG.warn("refresh of source {} ({}) failed unexpectedly: {}", source.id(), source.feedUrl(), e.toString());
+            LOG.warn("refresh of source {} ({}) failed unexpectedly: {}", source.id(), FeedUrls.redacted(source.feedUrl()),
+                    e.toString());
             LOG.debug("stack trace of the failed refresh of source {}", source.id(), e);
             return fail(source, "unexpected error while refreshing (" + e.getClass().getSimpleName()
                     + "); see the server log", null, clock.instant());

@@ -26,6 +26,12 @@ final class Cursors {
     private static final byte SEARCH = 's';
     private static final int LENGTH = 1 + 1 + Long.BYTES + Long.BYTES + Integer.BYTES;
     private static final int MAX_CHARS = 64;
+    /**
+     * PostgreSQL's earliest timestamp, 4713 BC, in microseconds since the epoch. The checksum is no secret, so a
+     * client can forge any position, and an earlier one made the query fail with "timestamp out of range". The
+     * latest a long can hold, in 294247 AD, is within PostgreSQL's range.
+     */
+    static final long EARLIEST_MICROS = -210_866_803_200L * 1_000_000L;
 
     private Cursors() {
     }
@@ -40,6 +46,9 @@ final class Cursors {
         ByteBuffer payload = decode(cursor, NEWEST);
         long micros = payload.getLong();
         long id = payload.getLong();
+        if (micros < EARLIEST_MICROS) {
+            throw new InvalidCursorException("invalid cursor: position out of range");
+        }
         return new Newest(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                 Math.floorMod(micros, 1_000_000L) * 1_000L), id);
     }

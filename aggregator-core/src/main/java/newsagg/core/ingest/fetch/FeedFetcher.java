@@ -105,7 +105,7 @@ public final class FeedFetcher {
             result = FetchResult.Failed.of("fetch interrupted");
         }
         if (result instanceof FetchResult.Failed failed) {
-            LOG.debug("fetch {} failed: {}", url, failed.message());
+            LOG.debug("fetch {} failed: {}", FeedUrls.redacted(url.toString()), failed.message());
         }
         return result;
     }

@@ -7,16 +7,22 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Validation of feed URLs and classification of addresses, shared by the fetcher (on every redirect hop) and the admin
  * API (when a source is added). {@link #parse} is the cheap syntactic check: http or https only, a host, at most
  * {@value #MAX_LENGTH} characters, and no user name or password, because credentials in a feed URL would be stored and
- * shown in plain text and {@code http://trusted@evil/} misleads readers. Ports are allowed. {@link #requirePublicHost}
+ * shown in plain text and {@code http://trusted@evil/} misleads readers. Ports 1 to 65535 are allowed; IPv4 hosts must
+ * be plain dotted quads (see {@link #ambiguousIpv4}). {@link #requirePublicHost}
  * is the separate, DNS-backed check that refuses loopback, private, link-local, carrier-grade NAT, multicast, reserved
  * and documentation addresses, including IPv4-mapped, NAT64 and 6to4 forms of them.
  */
 public final class FeedUrls {
+
+    private static final Pattern PORT_TOO_LONG = Pattern.compile("(?:[^@]*@)?[^:@]+:[0-9]{6,}");
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");
+    private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]");
 
     /** The longest feed URL accepted, in characters. */
     public static final int MAX_LENGTH = 2048;
@@ -163,6 +169,38 @@ public final class FeedUrls {
         return null;
     }
 
+    /**
+     * The feed URL as anyone but the admin may see it, in the API and in logs: without a user name or password, and
+     * with the value of every query parameter replaced by {@code ***} (names are kept; a parameter without a value
+     * is masked whole), because feed URLs often carry a token there. The fragment is dropped. Text that is not an
+     * absolute URL becomes {@code (invalid URL)}.
+     */
+    public static String redacted(String url) {
+        URI uri;
+        try {
+            uri = new URI(url == null ? "" : url.strip());
+        } catch (URISyntaxException e) {
+            return "(invalid URL)";
+        }
+        String authority = uri.getRawAuthority();
+        if (uri.getScheme() == null || authority == null) {
+            return "(invalid URL)";
+        }
+        StringBuilder s = new StringBuilder(uri.getScheme()).append("://")
+                .append(authority.substring(authority.lastIndexOf('@') + 1))
+                .append(uri.getRawPath() == null ? "" : uri.getRawPath());
+        String query = uri.getRawQuery();
+        if (query != null) {
+            s.append('?');
+            String[] parameters = query.split("&", -1);
+            for (int i = 0; i < parameters.length; i++) {
+                int equals = parameters[i].indexOf('=');
+                s.append(i == 0 ? "" : "&").append(equals < 0 ? "***" : parameters[i].substring(0, equals) + "=***");
+            }
+        }
+        return s.toString();
+    }
+
     /** Why the URI cannot be fetched, phrased to follow "feed URL " or "redirect target ", or null when it can. */
     static String problem(URI uri) {
         String scheme = uri.getScheme();
@@ -180,14 +218,50 @@ public final class FeedUrls {
             return "must not contain a user name or password";
         }
         if (uri.getHost() == null) {
+            if (uri.getRawAuthority() != null && PORT_TOO_LONG.matcher(uri.getRawAuthority()).matches()) {
+                return "has an invalid port; ports are 1 to 65535";
+            }
             return uri.getRawAuthority() == null
                     ? "has no host"
                     : "has an invalid host \"" + uri.getRawAuthority() + "\"";
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            return "has an invalid port " + uri.getPort() + "; ports are 1 to 65535";
+        }
+        if (ambiguousIpv4(uri.getHost())) {
+            return "has an ambiguous IPv4 address \"" + uri.getHost()
+                    + "\"; write it as four decimal numbers without leading zeros, such as 192.0.2.1";
         }
         if (uri.toString().length() > MAX_LENGTH) {
             return "is longer than " + MAX_LENGTH + " characters";
         }
         return null;
+    }
+
+    /**
+     * True for a host that browsers and curl read as an IPv4 address (its last label is a decimal or {@code 0x} hex
+     * number, as the WHATWG URL standard says) but that is not the plain dotted-quad form: {@code 0177.0.0.1}
+     * (octal: 127.0.0.1 to curl, 177.0.0.1 to Java), {@code 0x7f.1}, {@code 2130706433}, {@code 127.1}, or a
+     * trailing dot. Each would be checked as one address and fetched by other software as another.
+     */
+    static boolean ambiguousIpv4(String host) {
+        if (host.startsWith("[")) {
+            return false;
+        }
+        String[] labels = host.split("\\.", -1);
+        String last = labels[labels.length - 1].isEmpty() && labels.length > 1 ? labels[labels.length - 2] : labels[labels.length - 1];
+        if (!NUMBER.matcher(last).matches()) {
+            return false;
+        }
+        if (labels.length != 4) {
+            return true;
+        }
+        for (String label : labels) {
+            if (!DECIMAL_OCTET.matcher(label).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lower-cases scheme and host, drops the default port and the fragment, and turns an empty path into "/". */

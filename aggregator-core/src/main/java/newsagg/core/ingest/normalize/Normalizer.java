@@ -140,7 +140,9 @@ public final class Normalizer {
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String c : raw) {
-            String v = Text.clip(Text.collapse(c), MAX_CATEGORY_CHARS).strip();
+            // Plain text like titles: a category is shown to readers, and feeds put markup (even <img onerror>) in it.
+            String v = Text.clip(Text.collapse(c.indexOf('<') >= 0 || c.indexOf('&') >= 0 ? Jsoup.parseBodyFragment(c).text() : c),
+                    MAX_CATEGORY_CHARS).strip();
             if (!v.isEmpty() && seen.add(v.toLowerCase(Locale.ROOT))) {
                 out.add(v);
                 if (out.size() == MAX_CATEGORIES) {

@@ -22,7 +22,10 @@ class FeedUrlsTest {
         "https://example.com:443, https://example.com/",
         "http://example.com:8080/rss, http://example.com:8080/rss",
         "https://example.com/a%20b?q=%C3%A9, https://example.com/a%20b?q=%C3%A9",
-        "http://[2001:DB8::1]:8443/f, http://[2001:db8::1]:8443/f"
+        "http://[2001:DB8::1]:8443/f, http://[2001:db8::1]:8443/f",
+        "http://192.0.2.10:65535/f, http://192.0.2.10:65535/f",
+        "http://feed2.example.com/f, http://feed2.example.com/f",
+        "http://1.example/f, http://1.example/f"
     })
     void acceptsAndNormalizesHttpUrls(String raw, String normalized) {
         assertThat(FeedUrls.parse(raw)).isEqualTo(URI.create(normalized));
@@ -39,10 +42,45 @@ class FeedUrlsTest {
         "http://exa_mple.com/feed | feed URL has an invalid host \"exa_mple.com\"",
         "https://user:pw@example.com/feed | feed URL must not contain a user name or password",
         "https://example.com@evil.example/ | feed URL must not contain a user name or password",
-        "http://example.com/a b | feed URL is not valid: illegal character in path at index 20"
+        "http://example.com/a b | feed URL is not valid: illegal character in path at index 20",
+        "http://example.com:65536/feed | feed URL has an invalid port 65536; ports are 1 to 65535",
+        "http://example.com:0/feed | feed URL has an invalid port 0; ports are 1 to 65535",
+        "http://example.com:99999999999/feed | feed URL has an invalid port; ports are 1 to 65535",
+        "http://0177.0.0.1/ | feed URL has an ambiguous IPv4 address \"0177.0.0.1\"; write it as four decimal numbers without leading zeros, such as 192.0.2.1",
+        "http://0x7f.0.0.1/ | feed URL has an invalid host \"0x7f.0.0.1\"",
+        "http://2130706433/ | feed URL has an ambiguous IPv4 address \"2130706433\"; write it as four decimal numbers without leading zeros, such as 192.0.2.1",
+        "http://127.1/ | feed URL has an invalid host \"127.1\"",
+        "http://example.0x10/ | feed URL has an invalid host \"example.0x10\"",
+        "http://192.0.2.1./ | feed URL has an invalid host \"192.0.2.1.\""
     })
     void rejectsUnacceptableUrlsWithAClearMessage(String raw, String message) {
         assertThatIllegalArgumentException().isThrownBy(() -> FeedUrls.parse(raw)).withMessage(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"0177.0.0.1", "0x7f.0.0.1", "0x7F000001", "127.1", "2130706433", "1.2.3.04", "192.0.2.1.",
+            "example.0x10", "1.2.3.256", "1.2.3.4.5"})
+    void hostsThatOtherSoftwareReadsAsAnotherIpv4AddressAreAmbiguous(String host) {
+        assertThat(FeedUrls.ambiguousIpv4(host)).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"192.0.2.1", "0.0.0.0", "255.255.255.255", "example.com", "1.example", "feed2.example.com", "[::1]"})
+    void dottedQuadsAndNamesAreNotAmbiguous(String host) {
+        assertThat(FeedUrls.ambiguousIpv4(host)).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "https://example.org/feed?token=SECRET | https://example.org/feed?token=***",
+        "https://user:password@example.org:8443/feed?a=1&b=&c | https://example.org:8443/feed?a=***&b=***&***",
+        "https://example.org/feed.xml#frag | https://example.org/feed.xml",
+        "http://[2001:db8::1]/f?k=v | http://[2001:db8::1]/f?k=***",
+        "not a url | (invalid URL)",
+        "/relative?token=x | (invalid URL)"
+    })
+    void redactionDropsCredentialsAndMasksEveryQueryValue(String url, String shown) {
+        assertThat(FeedUrls.redacted(url)).isEqualTo(shown);
     }
 
     @ParameterizedTest(name = "\"{0}\"")

@@ -204,6 +204,15 @@ class NormalizerTest {
     }
 
     @Test
+    void categories_are_plain_text_like_titles() {
+        List<String> out = Normalizer.categories(List.of("<img src=x onerror=alert(1)>World", "<b>Tech</b> &amp; Science",
+                "<script>x</script>", "AT&amp;T"));
+
+        assertThat(out).containsExactly("World", "Tech & Science", "AT&T");
+        assertThat(out).noneMatch(c -> c.contains("<") || c.contains("onerror"));
+    }
+
+    @Test
     void authors_are_joined_plain_text_and_deduplicated() {
         RawEntry e = new RawEntry("1", null, List.of(), "t", null, null,
                 List.of(" Ana  Lopez ", "Ben &amp; Co", "Ana Lopez", " "), List.of(), null, null);
