@@ -302,19 +302,26 @@ compose --profile seed run --rm seed >"$WORK/seed.log" 2>&1 || { tail -n 20 "$WO
 seed_time=$(since "$t0")
 stored=$(count_articles | tr -d '[:space:]')
 api -o "$WORK/seeded.json" 'http://127.0.0.1:8080/api/articles?limit=50' || true
-# A word from a seeded title that this API has not searched before, so the first answer cannot be cached.
-word=$(grep -o '"title":"[^"]*"' "$WORK/seeded.json" | cut -d'"' -f4 | tr -cs '[:alpha:]' '\n' | awk 'length >= 5' | head -n 1)
+# Words from seeded titles that this API has not searched before, so the first answer cannot be cached. Up to three
+# of them: on a machine this busy a Redis call can time out, and the answer is then BYPASS (each one is printed).
+words=$(grep -o '"title":"[^"]*"' "$WORK/seeded.json" | cut -d'"' -f4 | tr -cs '[:alpha:]' '\n' | awk 'length >= 5' \
+  | sort -u | head -n 3)
 x_cache() { api -o /dev/null -D - "http://127.0.0.1:8080/api/search?q=$1&limit=10" | tr -d '\r' | sed -n 's/^[Xx]-[Cc]ache: //p'; }
-first='' second='' hits=0
-if [[ -n $word ]]; then
-  first=$(x_cache "$word" || true)
-  second=$(x_cache "$word" || true)
-  hits=$(api "http://127.0.0.1:8080/api/search?q=$word&limit=10" | grep -o '"id":' | wc -l || true)
-fi
-if [[ $stored == "$SEED_ARTICLES" && $first == MISS && $second == HIT && ${hits:-0} -gt 0 ]]; then
-  pass "3 seed: $stored articles in ${seed_time} s; /api/search?q=$word: $hits hits, X-Cache $first then $second"
+word='' hits=0 attempts=''
+for candidate in $words; do
+  first=$(x_cache "$candidate" || true)
+  second=$(x_cache "$candidate" || true)
+  attempts+="q=$candidate: ${first:-none} then ${second:-none}; "
+  if [[ $first == MISS && $second == HIT ]]; then
+    word=$candidate
+    hits=$(api "http://127.0.0.1:8080/api/search?q=$word&limit=10" | grep -o '"id":' | wc -l || true)
+    break
+  fi
+done
+if [[ $stored == "$SEED_ARTICLES" && -n $word && ${hits:-0} -gt 0 ]]; then
+  pass "3 seed: $stored articles in ${seed_time} s; /api/search?q=$word: $hits hits; X-Cache ${attempts%; }"
 else
-  check_failed "3 seed: $stored articles stored (expected $SEED_ARTICLES); search '$word': ${hits:-0} hits, X-Cache '$first' then '$second'"
+  check_failed "3 seed: $stored articles stored (expected $SEED_ARTICLES); search: ${hits:-0} hits; X-Cache ${attempts:-no words found}"
 fi
 
 # ---- 4. down, then up without -v: the volume keeps the articles
