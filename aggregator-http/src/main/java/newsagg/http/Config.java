@@ -104,6 +104,22 @@ public record Config(int port, String listenAddress, String databaseUrl, String 
                 metricsToken, timingEnabled, virtualThreads, feeds, corsOrigins(env), trustedProxies(env));
     }
 
+    /**
+     * Where a client on this host reaches the server, as a URI host: {@code 127.0.0.1} when it listens on every
+     * interface, else the listen address itself (IPv6 in brackets). The {@code healthcheck} command calls it.
+     */
+    public String localHost() {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(listenAddress);
+            if (address.isAnyLocalAddress()) {
+                return "127.0.0.1";
+            }
+            return listenAddress.indexOf(':') >= 0 ? "[" + listenAddress + "]" : listenAddress;
+        } catch (java.net.UnknownHostException validatedAtStartUp) {
+            throw new IllegalStateException("LISTEN_ADDRESS was validated as an IP literal", validatedAtStartUp);
+        }
+    }
+
     /** One line for the start-up log, with secrets masked. */
     public String describe() {
         return "port=" + port

@@ -89,7 +89,7 @@ public final class Main {
     private static int healthcheck(PrintStream err) {
         Config config = Config.fromEnvironment(System.getenv());
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.port() + "/health/ready"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + config.localHost() + ":" + config.port() + "/health/ready"))
                 .timeout(Duration.ofSeconds(3))
                 .GET()
                 .build();

@@ -122,6 +122,12 @@ class ConfigTest {
         assertThat(Config.fromEnvironment(Map.of("LISTEN_ADDRESS", value)).describe()).contains("listen_address=" + value.strip());
     }
 
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0, 127.0.0.1", "::, 127.0.0.1", "127.0.0.1, 127.0.0.1", "192.0.2.7, 192.0.2.7", "::1, [::1]"})
+    void theHealthcheckCallsTheListenAddressOrLoopbackWhenItIsEveryInterface(String listen, String host) {
+        assertThat(Config.fromEnvironment(Map.of("LISTEN_ADDRESS", listen)).localHost()).isEqualTo(host);
+    }
+
     @Test
     void theDescriptionMasksEverySecret() {
         Config config = Config.fromEnvironment(Map.of(
