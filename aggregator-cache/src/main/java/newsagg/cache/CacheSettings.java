@@ -20,7 +20,7 @@ public record CacheSettings(boolean enabled, URI redisUrl, String namespace, Dur
 
     public CacheSettings {
         Objects.requireNonNull(redisUrl, "redisUrl");
-        requireNamespace(namespace);
+        requireNamespace("cache namespace", namespace);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("socketTimeout", socketTimeout);
         requirePositive("breakerCoolDown", breakerCoolDown);
@@ -57,10 +57,11 @@ public record CacheSettings(boolean enabled, URI redisUrl, String namespace, Dur
      * The one rule for a namespace (a key segment: lower-case letters, digits, '_' and '-', starting with a letter or
      * digit, at most 64), for configuration to check a value before it reaches these settings.
      *
-     * @throws IllegalArgumentException naming the rule and the value
+     * @param what  how the message names the value (e.g. the environment variable it came from)
+     * @throws IllegalArgumentException "{@code what} must match ..., was '...'"
      */
-    public static String requireNamespace(String value) {
-        return CacheKey.requireIdentifier("cache namespace", value);
+    public static String requireNamespace(String what, String value) {
+        return CacheKey.requireIdentifier(what, value);
     }
 
     public CacheSettings withNamespace(String value) {

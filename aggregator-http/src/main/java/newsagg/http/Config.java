@@ -83,9 +83,9 @@ public record Config(int port, String listenAddress, String databaseUrl, String 
         boolean cacheEnabled = booleanValue(env, "CACHE_ENABLED", true);
         String cacheNamespace = env.getOrDefault("CACHE_NAMESPACE", "").isBlank() ? "newsagg" : env.get("CACHE_NAMESPACE").strip();
         try {
-            CacheSettings.requireNamespace(cacheNamespace);
+            CacheSettings.requireNamespace("CACHE_NAMESPACE", cacheNamespace);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("CACHE_NAMESPACE: " + e.getMessage());
+            throw new ConfigException(e.getMessage());
         }
         Duration cacheNearTtl = "0".equals(env.getOrDefault("CACHE_NEAR_TTL", "").strip())
                 ? Duration.ZERO
