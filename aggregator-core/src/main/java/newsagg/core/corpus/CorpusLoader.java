@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 
 import newsagg.core.domain.NewArticle;
 import newsagg.core.corpus.ProgressListener.Phase;
+import newsagg.core.store.Aggregates;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -304,6 +305,8 @@ public final class CorpusLoader {
                 }
             }
         }
+        // Last, so that it runs after the indexes are back: the copy leaves the aggregates to one recount.
+        rebuilds.add(new Rebuild("aggregates", Aggregates.PAUSE_FOR_LOAD, Aggregates.RESUME_AND_REBUILD));
         try (PreparedStatement record = connection.prepareStatement(
                 "INSERT INTO seed_pending_ddl (position, ddl) VALUES (?, ?)")) {
             for (int i = 0; i < rebuilds.size(); i++) {

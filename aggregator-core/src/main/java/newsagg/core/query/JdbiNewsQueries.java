@@ -79,18 +79,14 @@ public final class JdbiNewsQueries implements NewsQueries {
             JOIN sources s ON s.id = a.source_id
             WHERE a.id = :id""";
 
-    // The grouped count reads only the (source_id, published_at, id) index when the visibility map allows.
+    // article_count is maintained by the triggers of migration V3 as articles are stored and deleted.
     private static final String SOURCES = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
-                   coalesce(c.articles, 0) AS article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
             FROM sources s
-            LEFT JOIN (SELECT source_id, count(*) AS articles FROM articles GROUP BY source_id) c
-                   ON c.source_id = s.id
             ORDER BY s.title, s.id""";
 
     private static final String SOURCE = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
-                   (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
             FROM sources s
             WHERE s.id = :id""";
 
@@ -146,46 +142,40 @@ public final class JdbiNewsQueries implements NewsQueries {
     private static final String HEADLINE_OPTIONS = "StartSel=\"" + MARK_START + "\", StopSel=\"" + MARK_STOP
             + "\", MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"";
 
-    private static final String TRENDING_WINDOW = """
-            a.published_at >= now() - make_interval(hours => :hours) AND a.published_at <= now()""";
-
     /*
      * Rising title terms: each lexeme's article count in the window against the window of the same length just
      * before it, scored like a Poisson z-score, (now - before) / sqrt(before + 1). Words that are always frequent
      * ("said", "new") score near zero; a story that broke in the window scores high. Title lexemes are the ones
-     * with weight A in search_vector, and a lexeme counts once per article. ts_filter keeps only those before the
-     * unnest, which is three times faster than unnesting every lexeme and filtering on its weights.
+     * with weight A in search_vector, and a lexeme counts once per article (newsagg_title_terms). The counts come
+     * from the per-day and per-hour aggregates of migration V3, plus a recount of the articles in the partial
+     * hours at the windows' ends, so they are exact for a window that ends at any instant. The recent window
+     * includes now() itself, as it always did: hence the microsecond.
      */
     private static final String TRENDING_TERMS = """
-            WITH counts AS (
-                SELECT t.lexeme AS term,
-                       count(*) FILTER (WHERE a.published_at >= now() - make_interval(hours => :hours)) AS recent,
-                       count(*) FILTER (WHERE a.published_at < now() - make_interval(hours => :hours)) AS before
-                FROM articles a
-                CROSS JOIN LATERAL unnest(tsvector_to_array(ts_filter(a.search_vector, '{a}'))) AS t(lexeme)
-                WHERE a.published_at >= now() - make_interval(hours => 2 * :hours)
-                  AND a.published_at <= now()
-                  AND length(t.lexeme) >= 3
-                  AND t.lexeme !~ '^[0-9][0-9.,]*$'
-                GROUP BY t.lexeme
+            WITH recent AS (
+                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => :hours),
+                                                               now() + interval '1 microsecond')
+            ),
+            before AS (
+                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => 2 * :hours),
+                                                               now() - make_interval(hours => :hours))
             )
-            SELECT term, recent AS articles
-            FROM counts
-            WHERE recent >= :minArticles AND recent > before
-            ORDER BY (recent - before) / sqrt(before + 1.0) DESC, recent DESC, term
+            SELECT r.term, r.articles
+            FROM recent r
+            LEFT JOIN before b ON b.term = r.term
+            WHERE r.articles >= :minArticles AND r.articles > coalesce(b.articles, 0)
+            ORDER BY (r.articles - coalesce(b.articles, 0)) / sqrt(coalesce(b.articles, 0) + 1.0) DESC,
+                     r.articles DESC, r.term
             LIMIT :limit""";
 
     /** A term must appear in at least this many articles of the window to trend. */
     static final int TRENDING_MIN_ARTICLES = 2;
 
     private static final String TRENDING_SOURCES = """
-            SELECT a.source_id, s.title, count(*) AS articles
-            FROM articles a
-            JOIN sources s ON s.id = a.source_id
-            WHERE\s""" + TRENDING_WINDOW + """
-
-            GROUP BY a.source_id, s.title
-            ORDER BY articles DESC, a.source_id
+            SELECT c.source_id, s.title, c.articles
+            FROM newsagg_source_counts(now() - make_interval(hours => :hours), now() + interval '1 microsecond') c
+            JOIN sources s ON s.id = c.source_id
+            ORDER BY c.articles DESC, c.source_id
             LIMIT :limit""";
 
     /** Search ranks at most this many matches of a query, the newest ones. */
