@@ -24,6 +24,7 @@ final class TestRedis implements AutoCloseable {
     private final String namespace = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
     private final List<Caches> opened = new ArrayList<>();
+    private Generations generations;
 
     String namespace() {
         return namespace;
@@ -52,6 +53,17 @@ final class TestRedis implements AutoCloseable {
 
     Caches caches() {
         return caches(settings());
+    }
+
+    /**
+     * The Redis key of {@code key}'s entry in a cache whose scope is its name (the default), at the scope's current
+     * generation; reading the generation starts it, as a cache's first get would.
+     */
+    String rendered(CacheKey key) {
+        if (generations == null) {
+            generations = caches().generations();
+        }
+        return key.render(namespace, generations.current(key.cache()));
     }
 
     long pttl(String key) {
