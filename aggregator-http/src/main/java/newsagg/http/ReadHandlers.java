@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.javalin.http.Context;
-import newsagg.cache.CacheKey;
 import newsagg.cache.Lookup;
 import newsagg.core.query.ArticleFilter;
 import newsagg.core.query.NewsQueries;
@@ -28,8 +27,6 @@ final class ReadHandlers {
     private final Json json;
     private final ResponseCaches caches;
     private final StageTimer timer;
-    /** The sources listing has no parameters, so its key never changes. */
-    private final CacheKey sourcesKey;
     private final AtomicReference<byte[]> memorySources = new AtomicReference<>();
 
     ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
@@ -37,7 +34,6 @@ final class ReadHandlers {
         this.json = json;
         this.caches = caches;
         this.timer = timer;
-        this.sourcesKey = caches.sources.key().build();
     }
 
     void articles(Context ctx) {
@@ -59,7 +55,7 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        writeCached(ctx, caches.sources.get(sourcesKey, () -> json.bytes(new Items<>(queries.sources()))));
+        writeCached(ctx, caches.sources());
     }
 
     void source(Context ctx) {
@@ -93,17 +89,14 @@ final class ReadHandlers {
         }
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = params.single("cursor");
-        // websearch_to_tsquery with the english configuration ignores case, so the key may too.
-        CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
-        writeCached(ctx, caches.search.get(key, () -> json.bytes(queries.search(q, limit, cursor))));
+        writeCached(ctx, caches.search(q, limit, cursor));
     }
 
     void trending(Context ctx) {
         Params params = new Params(ctx.queryParamMap());
         int hours = params.intValue("hours", 24, 1, MAX_TRENDING_HOURS);
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        CacheKey key = caches.trending.key().with("hours", hours).with("limit", limit).build();
-        writeCached(ctx, caches.trending.get(key, () -> json.bytes(queries.trending(hours, limit))));
+        writeCached(ctx, caches.trending(hours, limit));
     }
 
     /** Writes the stored bytes as they are, says how they were served, and reports the time spent in the cache. */
