@@ -27,12 +27,17 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(PostgresExtension pg, Map<String, String> extraEnvironment) {
+        return start(pg.jdbcUrl(), pg.user(), pg.password(), extraEnvironment);
+    }
+
+    /** The server on the database at {@code jdbcUrl}, for tests that run outside JUnit's extensions (jqwik). */
+    static TestServer start(String jdbcUrl, String user, String password, Map<String, String> extraEnvironment) {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", "0");
-        env.put("DATABASE_URL", pg.jdbcUrl());
-        env.put("DATABASE_USER", pg.user());
-        if (pg.password() != null) {
-            env.put("DATABASE_PASSWORD", pg.password());
+        env.put("DATABASE_URL", jdbcUrl);
+        env.put("DATABASE_USER", user);
+        if (password != null) {
+            env.put("DATABASE_PASSWORD", password);
         }
         env.put("CACHE_ENABLED", "false");
         // Tests that enable the cache get keys of their own, so no run ever reads another's cached answers.
