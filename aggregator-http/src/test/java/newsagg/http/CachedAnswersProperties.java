@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -26,9 +25,6 @@ import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.testing.Poll;
 import newsagg.core.testing.TestPostgres;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Property: whatever interleaving of new articles, changed articles, added and deleted sources, lost Redis keys and
@@ -56,12 +52,7 @@ class CachedAnswersProperties {
             return;
         }
         jdbcUrl = TestPostgres.server().createDatabase();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(TestPostgres.server().user());
-        config.setPassword(TestPostgres.server().password());
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
+        dataSource = TestPostgres.server().pool(jdbcUrl, 4, "test-cached-answers");
         core = NewsCore.open(dataSource);
         for (int i = 0; i < 2; i++) {
             SERVERS.add(TestServer.start(jdbcUrl, TestPostgres.server().user(), TestPostgres.server().password(),
@@ -224,15 +215,6 @@ class CachedAnswersProperties {
 
     /** Every key of this test's namespace, entries and counters alike, as an eviction or a restart would. */
     private static void evictEverything() {
-        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
-            ScanParams params = new ScanParams().match(NAMESPACE + ":*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            int rounds = 0;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, params);
-                page.getResult().forEach(jedis::del);
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && ++rounds < 10_000);
-        }
+        TestServer.deleteRedisKeys(NAMESPACE);
     }
 }

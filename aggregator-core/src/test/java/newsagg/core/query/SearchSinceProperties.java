@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -44,12 +43,7 @@ class SearchSinceProperties {
             return;
         }
         jdbcUrl = TestPostgres.server().createDatabase();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(TestPostgres.server().user());
-        config.setPassword(TestPostgres.server().password());
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
+        dataSource = TestPostgres.server().pool(jdbcUrl, 4, "test-search-since");
         core = NewsCore.open(dataSource);
         queries = new JdbiNewsQueries(core.jdbi(), BOUND);
         source = core.sources().create("https://example.org/p.xml", "P", null).id();

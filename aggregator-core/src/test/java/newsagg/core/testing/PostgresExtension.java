@@ -2,7 +2,6 @@ package newsagg.core.testing;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -27,13 +26,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) {
         jdbcUrl = TestPostgres.server().createDatabase();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(TestPostgres.server().user());
-        config.setPassword(TestPostgres.server().password());
-        config.setMaximumPoolSize(8);
-        config.setPoolName("test-" + context.getRequiredTestClass().getSimpleName());
-        dataSource = new HikariDataSource(config);
+        dataSource = TestPostgres.server().pool(jdbcUrl, 8, "test-" + context.getRequiredTestClass().getSimpleName());
     }
 
     @Override

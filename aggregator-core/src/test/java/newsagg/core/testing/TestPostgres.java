@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -97,6 +99,17 @@ public final class TestPostgres {
         String name = "newsagg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         execute("CREATE DATABASE " + name);
         return withDatabase(name);
+    }
+
+    /** A pool of {@code size} connections to {@code jdbcUrl} as the server's user; the caller closes it. */
+    public HikariDataSource pool(String jdbcUrl, int size, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
     }
 
     /** Drops a database made by {@link #createDatabase()}, closing whatever connections are still open to it. */
