@@ -2,9 +2,6 @@ package newsagg.cache;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,7 +47,7 @@ public final class Cached<T> {
 
     // Keyed by the full Redis key for misses, and by the generation-less CacheKey for bypass loads
     // (the generation is unknown then); a String never equals a CacheKey, so the two cannot mix.
-    private final ConcurrentHashMap<Object, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+    private final SingleFlight<Object, Loaded<T>> inFlight = new SingleFlight<>();
     private final AtomicLong lastGeneration = new AtomicLong(UNSEEN);
 
     private final LongAdder hits = new LongAdder();
@@ -105,10 +102,17 @@ public final class Cached<T> {
      * used. Throws only what the loader throws (or a {@link NullPointerException} when it returns null).
      */
     public Lookup<T> get(CacheKey key, Loader<T> loader) {
+        return get(key, loader, value -> true);
+    }
+
+    /**
+     * As {@link #get(CacheKey, Loader)}, but a stored value that {@code usable} rejects (one that is behind, for
+     * instance) counts as missing: it is loaded again, once per key, and the new value replaces it.
+     */
+    public Lookup<T> get(CacheKey key, Loader<T> loader, Predicate<? super T> usable) {
         Objects.requireNonNull(loader, "loader");
-        if (!key.cache().equals(name)) {
-            throw new IllegalArgumentException("key of cache '" + key.cache() + "' given to cache '" + name + "'");
-        }
+        Objects.requireNonNull(usable, "usable");
+        requireOwn(key);
         long start = ticker.read();
         if (store == null) {
             bypasses.increment();
@@ -124,7 +128,7 @@ public final class Cached<T> {
         String fullKey = key.render(namespace, generation);
         if (near != null) {
             T value = near.get(fullKey);
-            if (value != null) {
+            if (value != null && usable.test(value)) {
                 hits.increment();
                 nearHits.increment();
                 return new Lookup<>(value, Outcome.HIT, ticker.read() - start);
@@ -138,16 +142,42 @@ public final class Cached<T> {
             return bypass(key, loader, e, start);
         }
         T cached = raw == null ? null : decode(raw);
-        if (cached != null) {
+        if (cached != null && usable.test(cached)) {
             hits.increment();
             remember(fullKey, cached);
             return new Lookup<>(cached, Outcome.HIT, ticker.read() - start);
         }
         misses.increment();
         Lookup<T> loaded = singleFlight(fullKey, Outcome.MISS, ticker.read() - start,
-                () -> lockTtlMillis > 0 ? loadUnderLock(fullKey, keyBytes, loader) : loadAndStore(keyBytes, loader, 0));
+                () -> lockTtlMillis > 0 ? loadUnderLock(fullKey, keyBytes, loader, usable)
+                        : loadAndStore(keyBytes, loader, 0));
         remember(fullKey, loaded.value());
         return loaded;
+    }
+
+    /**
+     * Stores {@code value} for {@code key} with the usual TTL, as a load would: for a value brought up to date by
+     * the caller instead of loaded. Redis trouble is counted and otherwise ignored.
+     */
+    public void put(CacheKey key, T value) {
+        Objects.requireNonNull(value, "value");
+        requireOwn(key);
+        if (store == null) {
+            return;
+        }
+        try {
+            String fullKey = key.render(namespace, generations.current(scope));
+            store.set(RedisStore.utf8(fullKey), codec.encode(value), ttlFor(value));
+            remember(fullKey, value);
+        } catch (CacheUnavailableException e) {
+            failed(e);
+        }
+    }
+
+    private void requireOwn(CacheKey key) {
+        if (!key.cache().equals(name)) {
+            throw new IllegalArgumentException("key of cache '" + key.cache() + "' given to cache '" + name + "'");
+        }
     }
 
     /** A snapshot of this cache's counters. */
@@ -173,35 +203,9 @@ public final class Cached<T> {
      * case it waits for that one. The entry is removed once done, so a failure is not remembered.
      */
     private Lookup<T> singleFlight(Object flightKey, Outcome outcome, long cacheNanos, Supplier<Loaded<T>> leader) {
-        CompletableFuture<T> mine = new CompletableFuture<>();
-        CompletableFuture<T> running = inFlight.putIfAbsent(flightKey, mine);
-        if (running != null) {
-            return new Lookup<>(await(running), outcome, cacheNanos);
-        }
-        try {
-            Loaded<T> loaded = leader.get();
-            mine.complete(loaded.value());
-            return new Lookup<>(loaded.value(), outcome, cacheNanos + loaded.cacheNanos());
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(flightKey, mine);
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        SingleFlight.Result<Loaded<T>> flight = inFlight.run(flightKey, leader);
+        long nanos = flight.led() ? cacheNanos + flight.value().cacheNanos() : cacheNanos;
+        return new Lookup<>(flight.value().value(), outcome, nanos);
     }
 
     /**
@@ -209,7 +213,7 @@ public final class Cached<T> {
      * cannot get the lock retries it between polls (the holder may have failed) and, once its wait is
      * used up, loads by itself: a stuck holder delays requests by at most the wait, never fails them.
      */
-    private Loaded<T> loadUnderLock(String fullKey, byte[] keyBytes, Loader<T> loader) {
+    private Loaded<T> loadUnderLock(String fullKey, byte[] keyBytes, Loader<T> loader, Predicate<? super T> usable) {
         String lockKey = fullKey + LOCK_SUFFIX;
         String token = token();
         long cacheNanos = 0;
@@ -224,7 +228,7 @@ public final class Cached<T> {
             }
             cacheNanos += ticker.read() - t0;
             if (locked) {
-                return loadHoldingLock(lockKey, token, keyBytes, loader, cacheNanos);
+                return loadHoldingLock(lockKey, token, keyBytes, loader, usable, cacheNanos);
             }
             if (attempt >= lockPolls || !pause(lockPollMillis)) {
                 break;
@@ -232,7 +236,7 @@ public final class Cached<T> {
             long t1 = ticker.read();
             T value = read(keyBytes);
             cacheNanos += ticker.read() - t1;
-            if (value != null) {
+            if (value != null && usable.test(value)) {
                 return new Loaded<>(value, cacheNanos);
             }
         }
@@ -240,14 +244,14 @@ public final class Cached<T> {
     }
 
     private Loaded<T> loadHoldingLock(String lockKey, String token, byte[] keyBytes, Loader<T> loader,
-                                      long cacheNanos) {
+                                      Predicate<? super T> usable, long cacheNanos) {
         Loaded<T> loaded;
         try {
             // Another process may have stored the value between our miss and our lock.
             long t0 = ticker.read();
             T already = read(keyBytes);
             long readNanos = ticker.read() - t0;
-            loaded = already != null
+            loaded = already != null && usable.test(already)
                     ? new Loaded<>(already, cacheNanos + readNanos)
                     : loadAndStore(keyBytes, loader, cacheNanos + readNanos);
         } finally {

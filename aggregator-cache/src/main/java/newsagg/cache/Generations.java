@@ -1,6 +1,7 @@
 package newsagg.cache;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,7 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Invalidation by generation: each scope (such as {@code articles}) has a counter in Redis at
  * {@code <namespace>:v2:gen:<scope>}, every cache key embeds the current value, and {@link #bump} INCRs it,
- * which makes every older key unreachable at once (the entries then expire by their TTL; nothing scans).
+ * which makes every older key unreachable at once (the entries then expire by their TTL; nothing scans). A counter
+ * that is missing (never set, evicted, or lost when Redis restarted without persistence) starts again from the
+ * current time in microseconds, never from 0, so a value it held before cannot come back and make the entries
+ * written under it reachable again, whatever Redis's eviction policy.
  * Reading the counter on every request would cost a Redis round trip, so each process keeps the value it
  * read for at most {@code staleness}; a bump made through this instance is visible to it immediately.
  */
@@ -50,7 +54,7 @@ public final class Generations {
         if (last != null && now - last.readAt < stalenessNanos) {
             return last.generation;
         }
-        long generation = store.getLong(key(scope));
+        long generation = store.getOrSeed(key(scope), seed());
         remember(scope, new Seen(generation, now));
         return generation;
     }
@@ -65,7 +69,7 @@ public final class Generations {
             return;
         }
         try {
-            long generation = store.incr(key(scope));
+            long generation = store.incrSeeded(key(scope), seed());
             remember(scope, new Seen(generation, ticker.read()));
             bumps.increment();
         } catch (CacheUnavailableException e) {
@@ -87,6 +91,12 @@ public final class Generations {
     // A read that started before a bump may finish after it; the later observation wins.
     private void remember(String scope, Seen observed) {
         seen.merge(scope, observed, (old, now) -> now.readAt - old.readAt >= 0 ? now : old);
+    }
+
+    /** Above every value a counter that started from an earlier seed can have reached (one bump per microsecond). */
+    private static long seed() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     String key(String scope) {

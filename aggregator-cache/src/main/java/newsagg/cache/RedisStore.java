@@ -24,6 +24,14 @@ final class RedisStore {
     private static final String RELEASE_LOCK =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+    // A missing counter starts again from a seed (a time in microseconds) instead of 0, so that no value it held
+    // before it was evicted or lost with a restart can come back.
+    private static final String GET_OR_SEED =
+            "local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]";
+    private static final String INCR_SEEDED =
+            "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end "
+                    + "return redis.call('INCR', KEYS[1])";
+
     private final RedisClient client;
     private final CircuitBreaker breaker;
 
@@ -49,14 +57,15 @@ final class RedisStore {
         call(c -> c.eval(RELEASE_LOCK, List.of(key), List.of(token)));
     }
 
-    /** The number stored at {@code key}, or 0 when there is none. */
-    long getLong(String key) {
-        String value = call(c -> c.get(key));
-        return value == null ? 0 : Long.parseLong(value);
+    /** The number stored at {@code key}; when there is none, {@code seed}, which is then stored. */
+    long getOrSeed(String key, long seed) {
+        Object value = call(c -> c.eval(GET_OR_SEED, List.of(key), List.of(Long.toString(seed))));
+        return Long.parseLong(value.toString());
     }
 
-    long incr(String key) {
-        return call(c -> c.incr(key));
+    /** INCR, starting from {@code seed} instead of 0 when {@code key} is missing. */
+    long incrSeeded(String key, long seed) {
+        return ((Number) call(c -> c.eval(INCR_SEEDED, List.of(key), List.of(Long.toString(seed))))).longValue();
     }
 
     CircuitBreaker breaker() {

@@ -39,7 +39,7 @@ class CrossProcessLockIT {
         assertThat(loads).hasValue(1);
         assertThat(stampede.results()).hasSize(threads)
                 .allSatisfy(result -> assertThat(result.value()).isEqualTo("loaded once"));
-        assertThat(redis.exists(key.render(redis.namespace(), 0) + Cached.LOCK_SUFFIX))
+        assertThat(redis.exists(redis.rendered(key) + Cached.LOCK_SUFFIX))
                 .as("the lock is released after the load").isFalse();
     }
 
@@ -47,7 +47,7 @@ class CrossProcessLockIT {
     void waiterLoadsByItselfWhenTheLockHolderNeverStores() {
         Cached<String> cache = replica(Duration.ofMillis(300));
         CacheKey key = cache.key().with("q", "stuck").build();
-        String lockKey = key.render(redis.namespace(), 0) + Cached.LOCK_SUFFIX;
+        String lockKey = redis.rendered(key) + Cached.LOCK_SUFFIX;
         // Another replica holds the lock and never finishes.
         redis.client().set(lockKey, "someone-else");
 
@@ -62,7 +62,7 @@ class CrossProcessLockIT {
     void waitingReplicaTakesTheValueTheHolderStores() throws InterruptedException {
         Cached<String> waiting = replica(Duration.ofSeconds(20));
         CacheKey key = waiting.key().with("q", "slow").build();
-        String redisKey = key.render(redis.namespace(), 0);
+        String redisKey = redis.rendered(key);
         redis.client().set(redisKey + Cached.LOCK_SUFFIX, "holder");
         AtomicInteger loads = new AtomicInteger();
         Thread writer = new Thread(() -> {

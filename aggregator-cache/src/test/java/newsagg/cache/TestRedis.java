@@ -22,6 +22,7 @@ final class TestRedis implements AutoCloseable {
     private final String namespace = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final RedisClient client = RedisClient.create(URL);
     private final List<Caches> opened = new ArrayList<>();
+    private Generations generations;
 
     String namespace() {
         return namespace;
@@ -50,6 +51,17 @@ final class TestRedis implements AutoCloseable {
 
     Caches caches() {
         return caches(settings());
+    }
+
+    /**
+     * The Redis key of {@code key}'s entry in a cache whose scope is its name (the default), at the scope's current
+     * generation; reading the generation starts it, as a cache's first get would.
+     */
+    String rendered(CacheKey key) {
+        if (generations == null) {
+            generations = caches().generations();
+        }
+        return key.render(namespace, generations.current(key.cache()));
     }
 
     long pttl(String key) {

@@ -82,7 +82,7 @@ public final class NewsServer implements AutoCloseable {
         NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
         Config.Feeds feeds = config.feeds();
         FeedFetcher fetcher = new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(feeds.allowPrivateNetworks()));
-        ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl());
+        ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json);
         FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, responses,
                 Clock.systemUTC(), feeds.pollInterval());
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));

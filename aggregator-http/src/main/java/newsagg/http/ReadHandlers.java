@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.javalin.http.Context;
-import newsagg.cache.CacheKey;
 import newsagg.cache.Lookup;
 import newsagg.core.query.ArticleFilter;
 import newsagg.core.ingest.fetch.FeedUrls;
@@ -32,8 +31,6 @@ final class ReadHandlers {
     private final Json json;
     private final ResponseCaches caches;
     private final StageTimer timer;
-    /** The sources listing has no parameters, so its key never changes. */
-    private final CacheKey sourcesKey;
     private final AtomicReference<byte[]> memorySources = new AtomicReference<>();
 
     ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
@@ -41,7 +38,6 @@ final class ReadHandlers {
         this.json = json;
         this.caches = caches;
         this.timer = timer;
-        this.sourcesKey = caches.sources.key().build();
     }
 
     void articles(Context ctx) {
@@ -63,7 +59,7 @@ final class ReadHandlers {
     }
 
     void sources(Context ctx) {
-        writeCached(ctx, caches.sources.get(sourcesKey, () -> Representation.of(json.bytes(new Items<>(publicSources())))));
+        writeCached(ctx, caches.sources(() -> json.bytes(new Items<>(publicSources()))));
     }
 
     void source(Context ctx) {
@@ -111,11 +107,9 @@ final class ReadHandlers {
         }
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         String cursor = params.single("cursor");
-        // websearch_to_tsquery with the english configuration ignores case, so the key may too.
-        CacheKey key = caches.search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor).build();
         Lookup<Representation> lookup;
         try {
-            lookup = caches.search.get(key, () -> Representation.of(json.bytes(queries.search(q, limit, cursor))));
+            lookup = caches.search(q, limit, cursor);
         } catch (RuntimeException e) {
             if (DatabaseErrors.refusedInput(e)) {
                 throw ApiException.invalidParameter("q", "is more than the search engine accepts; use fewer operators");
@@ -144,8 +138,7 @@ final class ReadHandlers {
         Params params = new Params(ctx.queryParamMap());
         int hours = params.intValue("hours", 24, 1, MAX_TRENDING_HOURS);
         int limit = params.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        CacheKey key = caches.trending.key().with("hours", hours).with("limit", limit).build();
-        writeCached(ctx, caches.trending.get(key, () -> Representation.of(json.bytes(queries.trending(hours, limit)))));
+        writeCached(ctx, caches.trending(hours, limit));
     }
 
     /**

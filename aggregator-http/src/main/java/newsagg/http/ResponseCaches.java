@@ -1,69 +1,170 @@
 package newsagg.http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
+import newsagg.cache.CacheKey;
 import newsagg.cache.Cached;
 import newsagg.cache.Caches;
+import newsagg.cache.Loader;
+import newsagg.cache.Lookup;
+import newsagg.cache.Outcome;
+import newsagg.cache.SingleFlight;
 import newsagg.core.ingest.ChangeListener;
+import newsagg.core.query.ChangeMark;
+import newsagg.core.query.NewsQueries;
+import newsagg.core.query.SearchSnapshot;
 
 /**
  * The response caches of the endpoints the baseline profile chose (docs/PERFORMANCE.md): search, trending and the
- * sources listing. Each stores the JSON bytes of a response with their entity tag ({@link Representation#CODEC})
- * and serves them as they are. All three share the
- * {@code articles} scope: a stored article, or an added or deleted source, bumps its generation, which makes
- * every cached answer unreachable at once.
+ * sources listing. Each stores the JSON bytes of a response with their entity tag ({@link Representation}) and the
+ * change sequence it includes everything up to,
+ * and every key carries the database's epoch, which moves when articles are deleted or sources added or removed
+ * ({@link ChangeMark}). An answer whose sequence is behind the current mark is not thrown away with everything else:
+ * a search answer is brought up to date from the few articles stored since ({@link NewsQueries#searchSince}), and
+ * trending and sources, cheap since migration V3, are loaded again, once per key across replicas. So a new article
+ * shows through every cached endpoint once this process has read the new mark: within {@link #MARK_MAX_AGE} on
+ * every replica, and at once on the one that stored it. See docs/CACHE.md.
  */
 final class ResponseCaches implements ChangeListener {
 
     static final String SCOPE = "articles";
-    /** How long an answer lives; a changed article invalidates it sooner, through the generation. */
+    /** How long an answer lives; trending's windows move with the clock, so this bounds how far it lags. */
     static final Duration TTL = Duration.ofSeconds(60);
-    /**
-     * Search answers live longer: a miss costs up to a second of database time, and with 60 s the popular queries
-     * expired about as fast as misses refilled them (60 % hits, docs/PERFORMANCE.md). The generation still
-     * invalidates them as soon as an article arrives, so the TTL only bounds memory.
-     */
+    /** Search answers do not depend on the clock and are kept up to date by merges; the TTL only bounds memory. */
     static final Duration SEARCH_TTL = Duration.ofMinutes(10);
-    /** Empty answers (a search that matched nothing) live shorter, so a new article soon matches. */
+    /** Empty answers (a search that matched nothing) live shorter. */
     static final Duration EMPTY_TTL = Duration.ofSeconds(10);
     /** The cross-process lock: held at most this long, and waited for at most that long by other replicas. */
     static final Duration LOCK_TTL = Duration.ofSeconds(15);
     static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+    /** The oldest change mark a process answers by: the freshness bound on every replica but the writer. */
+    static final Duration MARK_MAX_AGE = Duration.ofMillis(100);
 
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
-
-    private final Caches caches;
-    final Cached<Representation> search;
-    final Cached<Representation> trending;
-    final Cached<Representation> sources;
 
     /** Entries a process keeps in memory per cache when the near-cache is on. */
     static final int NEAR_ENTRIES = 1_000;
 
+    private final boolean enabled;
+    private final NewsQueries queries;
+    private final Json json;
+    private final ChangeMarks marks;
+    private final SingleFlight<CacheKey, Lookup<Representation>> refreshing = new SingleFlight<>();
+    final Cached<StoredAnswer> search;
+    final Cached<StoredAnswer> trending;
+    final Cached<StoredAnswer> sources;
+
     /** {@code nearTtl} zero leaves the in-process near-cache off. */
-    ResponseCaches(Caches caches, Duration nearTtl) {
-        this.caches = caches;
-        this.search = cache("search", nearTtl).ttl(SEARCH_TTL).emptyTtl(EMPTY_TTL, answer -> hasNoItems(answer.body())).build();
-        this.trending = cache("trending", nearTtl).build();
-        this.sources = cache("sources", nearTtl).build();
+    ResponseCaches(Caches caches, Duration nearTtl, NewsQueries queries, Json json) {
+        this.enabled = caches.enabled();
+        this.queries = queries;
+        this.json = json;
+        this.marks = new ChangeMarks(queries::changeMark, MARK_MAX_AGE.toNanos());
+        this.search = cache(caches, "search", nearTtl).ttl(SEARCH_TTL)
+                .emptyTtl(EMPTY_TTL, stored -> hasNoItems(stored.answer().body())).build();
+        this.trending = cache(caches, "trending", nearTtl).build();
+        this.sources = cache(caches, "sources", nearTtl).build();
     }
 
-    private Cached.Builder<Representation> cache(String name, Duration nearTtl) {
-        Cached.Builder<Representation> builder = caches.newCache(name, Representation.CODEC)
+    private static Cached.Builder<StoredAnswer> cache(Caches caches, String name, Duration nearTtl) {
+        Cached.Builder<StoredAnswer> builder = caches.newCache(name, StoredAnswer.CODEC)
                 .scope(SCOPE).ttl(TTL).lock(LOCK_TTL, LOCK_WAIT);
         return nearTtl.isZero() ? builder : builder.nearCache(nearTtl, NEAR_ENTRIES);
     }
 
-    /** Ingestion stored new or changed articles: every cached answer may be stale now. */
-    @Override
-    public void articlesChanged(long sourceId, int inserted, int updated) {
-        invalidate();
+    /** The sources listing, whose bytes {@code render} makes (the handler decides what readers may see of a source). */
+    Lookup<Representation> sources(Supplier<byte[]> render) {
+        if (!enabled) {
+            return bypass(sources, render);
+        }
+        ChangeMark mark = marks.current();
+        CacheKey key = sources.key().with("epoch", mark.epoch()).build();
+        return reloadIfBehind(sources, key, mark, () -> new StoredAnswer(mark.seq(),
+                Representation.of(render.get()), StoredAnswer.NO_STATE));
     }
 
-    /** Makes every cached answer unreachable (a Redis INCR; no KEYS, no SCAN). */
+    Lookup<Representation> trending(int hours, int limit) {
+        if (!enabled) {
+            return bypass(trending, () -> json.bytes(queries.trending(hours, limit)));
+        }
+        ChangeMark mark = marks.current();
+        CacheKey key = trending.key().with("hours", hours).with("limit", limit).with("epoch", mark.epoch()).build();
+        return reloadIfBehind(trending, key, mark, () -> new StoredAnswer(mark.seq(),
+                Representation.of(json.bytes(queries.trending(hours, limit))), StoredAnswer.NO_STATE));
+    }
+
+    /**
+     * The search answer, brought up to date when it is behind. The loader's answer records the mark it read before
+     * loading, so it never claims more than it includes; a snapshot records its own, exact mark.
+     */
+    Lookup<Representation> search(String q, int limit, String cursor) {
+        if (!enabled) {
+            return bypass(search, () -> json.bytes(queries.search(q, limit, cursor)));
+        }
+        ChangeMark mark = marks.current();
+        // websearch_to_tsquery with the english configuration ignores case, so the key may too.
+        CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor)
+                .with("epoch", mark.epoch()).build();
+        Loader<StoredAnswer> load = () -> snapshotAnswer(queries.searchSnapshot(q, limit, cursor));
+        Lookup<StoredAnswer> found = search.get(key, load);
+        if (found.value().seq() >= mark.seq()) {
+            return body(found);
+        }
+        return refreshing.run(key, () -> merge(key, found, mark, load)).value();
+    }
+
+    private Lookup<Representation> merge(CacheKey key, Lookup<StoredAnswer> found, ChangeMark mark, Loader<StoredAnswer> load) {
+        long start = System.nanoTime();
+        Optional<SearchSnapshot> next = queries.searchSince(read(found.value().state()));
+        if (next.isEmpty()) {
+            return body(search.get(key, load, answer -> answer.seq() >= mark.seq()));
+        }
+        StoredAnswer answer = snapshotAnswer(next.get());
+        search.put(key, answer);
+        return new Lookup<>(answer.answer(), Outcome.REFRESHED, found.cacheNanos() + System.nanoTime() - start);
+    }
+
+    /** With the cache off: the plain query, with no mark to read and no snapshot to take. */
+    private static Lookup<Representation> bypass(Cached<StoredAnswer> cache, Supplier<byte[]> body) {
+        return body(cache.get(cache.key().build(),
+                () -> new StoredAnswer(0, Representation.of(body.get()), StoredAnswer.NO_STATE)));
+    }
+
+    private static Lookup<Representation> reloadIfBehind(Cached<StoredAnswer> cache, CacheKey key, ChangeMark mark,
+                                                 Loader<StoredAnswer> load) {
+        return body(cache.get(key, load, answer -> answer.seq() >= mark.seq()));
+    }
+
+    private StoredAnswer snapshotAnswer(SearchSnapshot snapshot) {
+        return new StoredAnswer(snapshot.mark().seq(), Representation.of(json.bytes(snapshot.page())), json.bytes(snapshot));
+    }
+
+    private SearchSnapshot read(byte[] state) {
+        try {
+            return json.mapper().readValue(state, SearchSnapshot.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable search snapshot in the cache", e);
+        }
+    }
+
+    private static Lookup<Representation> body(Lookup<StoredAnswer> lookup) {
+        return new Lookup<>(lookup.value().answer(), lookup.outcome(), lookup.cacheNanos());
+    }
+
+    /** Ingestion stored new or changed articles: this process reads the new mark now instead of within its age. */
+    @Override
+    public void articlesChanged(long sourceId, int inserted, int updated) {
+        marks.refresh();
+    }
+
+    /** A source was added or removed (the database moved the epoch): read the new mark now. */
     void invalidate() {
-        caches.generations().bump(SCOPE);
+        marks.refresh();
     }
 
     static boolean hasNoItems(byte[] json) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.query.ArticleFilter;
@@ -46,7 +47,7 @@ class ConditionalRequestIT {
         long articleId = core.queries().newest(new ArticleFilter(List.of(), null, null), 1, null).items().get(0).id();
         readPaths = List.of("/api/articles", "/api/articles/" + articleId, "/api/sources", "/api/search?q=election",
                 "/api/trending");
-        server = TestServer.start(PG, Map.of("CACHE_ENABLED", "true", "REDIS_URL", "redis://127.0.0.1:6379",
+        server = TestServer.start(PG, Map.of("CACHE_ENABLED", "true", "REDIS_URL", TestRedisServer.url().toString(),
                 "CORS_ORIGINS", ORIGIN));
     }
 

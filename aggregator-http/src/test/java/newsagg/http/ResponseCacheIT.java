@@ -21,9 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /** The response cache on the real server with the real Redis: hits, canonical keys, invalidation, fail-open. */
 class ResponseCacheIT {
@@ -59,16 +56,7 @@ class ResponseCacheIT {
     static void stop() {
         server.close();
         feeds.close();
-        try (Jedis jedis = new Jedis(TestRedisServer.url())) {
-            ScanParams params = new ScanParams().match(NAMESPACE + ":*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            int rounds = 0;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, params);
-                page.getResult().forEach(jedis::del);
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && ++rounds < 10_000);
-        }
+        TestServer.deleteRedisKeys(NAMESPACE);
     }
 
     static String xCache(HttpResponse<String> response) {

@@ -12,7 +12,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.testing.PostgresExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /** The real server on a random port against a test class's own database, and a client for it. */
 final class TestServer implements AutoCloseable {
@@ -83,6 +87,21 @@ final class TestServer implements AutoCloseable {
             return MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** Deletes every key under {@code namespace} in the shared Redis (SCAN, never KEYS), bounded in rounds. */
+    static void deleteRedisKeys(String namespace) {
+        try (Jedis jedis = new Jedis(TestRedisServer.url())) {
+            ScanParams params =
+                    new ScanParams().match(namespace + ":*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            int rounds = 0;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                page.getResult().forEach(jedis::del);
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && ++rounds < 10_000);
         }
     }
 

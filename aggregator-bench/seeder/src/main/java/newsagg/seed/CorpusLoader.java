@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import newsagg.core.domain.NewArticle;
+import newsagg.core.store.Aggregates;
 import newsagg.seed.ProgressListener.Phase;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -307,6 +308,8 @@ public final class CorpusLoader {
                 }
             }
         }
+        // Last, so that it runs after the indexes are back: the copy leaves the aggregates to one recount.
+        rebuilds.add(new Rebuild("aggregates", Aggregates.PAUSE_FOR_LOAD, Aggregates.RESUME_AND_REBUILD));
         try (PreparedStatement record = connection.prepareStatement(
                 "INSERT INTO seed_pending_ddl (position, ddl) VALUES (?, ?)")) {
             for (int i = 0; i < rebuilds.size(); i++) {

@@ -64,7 +64,7 @@ class SeedCommandIT {
                 .contains("  CREATE INDEX articles_search_vector_idx ON newsagg.articles USING gin (search_vector)")
                 .contains("seed: loaded 3 sources and 100 articles");
         assertThat(count()).isEqualTo(100);
-        assertThat(queryLong("SELECT count(*) FROM pg_indexes WHERE tablename = 'articles'")).isEqualTo(5);
+        assertThat(queryLong("SELECT count(*) FROM pg_indexes WHERE tablename = 'articles'")).isEqualTo(6);
         assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
     }
 

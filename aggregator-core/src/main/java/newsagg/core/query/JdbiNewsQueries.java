@@ -18,6 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.postgresql.PGStatement;
 
 /**
@@ -79,18 +80,14 @@ public final class JdbiNewsQueries implements NewsQueries {
             JOIN sources s ON s.id = a.source_id
             WHERE a.id = :id""";
 
-    // The grouped count reads only the (source_id, published_at, id) index when the visibility map allows.
+    // article_count is maintained by the triggers of migration V3 as articles are stored and deleted.
     private static final String SOURCES = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
-                   coalesce(c.articles, 0) AS article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
             FROM sources s
-            LEFT JOIN (SELECT source_id, count(*) AS articles FROM articles GROUP BY source_id) c
-                   ON c.source_id = s.id
             ORDER BY s.title, s.id""";
 
     private static final String SOURCE = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
-                   (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
             FROM sources s
             WHERE s.id = :id""";
 
@@ -108,10 +105,11 @@ public final class JdbiNewsQueries implements NewsQueries {
      * the comparatively expensive ts_headline. Highlights are marked with the control characters U+0001 and U+0002,
      * which are first removed from the text, so that Java can escape everything else and turn them into <mark>.
      */
-    private static final String SEARCH = """
-            WITH q AS (SELECT websearch_to_tsquery('english', :query) AS query),
-            candidates AS (
-                SELECT a.id, a.search_vector
+    private static final String SEARCH_QUERY = "WITH q AS (SELECT websearch_to_tsquery('english', :query) AS query),";
+    private static final String SEARCH_CANDIDATES_CTE = """
+
+            candidates AS %s (
+                SELECT a.id, a.published_at, a.search_vector
                 FROM articles a
                 WHERE numnode(websearch_to_tsquery('english', :query)) > 0
                   AND a.search_vector @@ websearch_to_tsquery('english', :query)
@@ -125,67 +123,118 @@ public final class JdbiNewsQueries implements NewsQueries {
                   %s
                 ORDER BY rank DESC, c.id DESC
                 LIMIT :limit
-            )
-            SELECT h.rank,\s""" + ITEM_COLUMNS + """
-            ,
-                   ts_headline('english', translate(CASE WHEN to_tsvector('english', a.summary) @@ q.query
-                                                       THEN a.summary ELSE a.title END, chr(1) || chr(2), ''),
-                               q.query, :headlineOptions) AS snippet
+            )""";
+    private static final String SNIPPET = """
+            ts_headline('english', translate(CASE WHEN to_tsvector('english', a.summary) @@ q.query
+                                             THEN a.summary ELSE a.title END, chr(1) || chr(2), ''),
+                        q.query, :headlineOptions) AS snippet""";
+    private static final String HIT_ROWS = "SELECT h.rank, " + ITEM_COLUMNS + ",\n" + SNIPPET + """
+
             FROM hits h
             JOIN articles a ON a.id = h.id
             JOIN sources s ON s.id = a.source_id
-            CROSS JOIN q
-            ORDER BY h.rank DESC, h.id DESC""";
+            CROSS JOIN q""";
+    private static final String AFTER_SEARCH_CURSOR =
+            "AND (ts_rank_cd(c.search_vector, q.query), c.id) < (CAST(:cursorRank AS real), :cursorId)";
 
-    private static final String SEARCH_FIRST = SEARCH.formatted("");
-    private static final String SEARCH_AFTER_CURSOR = SEARCH.formatted(
-            "AND (ts_rank_cd(c.search_vector, q.query), c.id) < (CAST(:cursorRank AS real), :cursorId)");
+    private static final String SEARCH = SEARCH_QUERY + SEARCH_CANDIDATES_CTE + "\n" + HIT_ROWS
+            + "\nORDER BY h.rank DESC, h.id DESC";
+
+    /*
+     * The same hits, with how many candidates were ranked and the oldest of them (see SearchSnapshot), always in at
+     * least one row: the candidates are materialized once for both. searchSince needs them to tell which older
+     * candidates the new matches push out of the bound.
+     */
+    private static final String SEARCH_SNAPSHOT = SEARCH_QUERY + SEARCH_CANDIDATES_CTE + """
+            ,
+            bounds AS (
+                SELECT (SELECT count(*) FROM candidates) AS candidate_count, o.published_at AS oldest_at,
+                       o.id AS oldest_id
+                FROM (SELECT 1) AS one
+                LEFT JOIN LATERAL (SELECT c.published_at, c.id FROM candidates c
+                                   ORDER BY c.published_at, c.id LIMIT 1) o ON true
+            ),
+            page AS (
+            """ + HIT_ROWS + """
+
+            )
+            SELECT b.candidate_count, b.oldest_at, b.oldest_id, p.*
+            FROM bounds b LEFT JOIN page p ON true
+            ORDER BY p.rank DESC, p.id DESC""";
+
+    /** Matches among the articles stored since a change sequence: an index range on change_seq. */
+    private static final String SEARCH_CHANGED = SEARCH_QUERY + """
+
+            changed AS (SELECT a.* FROM articles a WHERE a.change_seq > :since)
+            SELECT ts_rank_cd(a.search_vector, q.query) AS rank,\s""" + ITEM_COLUMNS + ",\n" + SNIPPET + """
+
+            FROM changed a
+            JOIN sources s ON s.id = a.source_id
+            CROSS JOIN q
+            WHERE numnode(q.query) > 0 AND a.search_vector @@ q.query""";
+
+    /** The oldest candidates of an earlier snapshot, oldest first, from its oldest on. */
+    private static final String OLDEST_CANDIDATES = """
+            SELECT a.published_at, a.id
+            FROM articles a
+            WHERE a.search_vector @@ websearch_to_tsquery('english', :query)
+              AND (a.published_at, a.id) >= (:oldestAt, :oldestId)
+              AND a.change_seq <= :since
+            ORDER BY a.published_at, a.id
+            LIMIT :n""";
+
+    private static final String CHANGE_MARK = """
+            SELECT e.epoch, coalesce((SELECT max(a.change_seq) FROM articles a), 0) AS seq
+            FROM article_epoch e""";
+    private static final String MAX_ID = "SELECT coalesce(max(id), 0) FROM articles";
+    /** Rows changed since a snapshot that it already held: updates, which searchSince does not merge. */
+    private static final String UPDATED_SINCE = """
+            SELECT count(*) FROM articles a WHERE a.change_seq > :since AND a.id <= :maxId""";
+
+    private static final String SEARCH_FIRST = SEARCH.formatted("", "");
+    private static final String SEARCH_AFTER_CURSOR = SEARCH.formatted("", AFTER_SEARCH_CURSOR);
+    private static final String SNAPSHOT_FIRST = SEARCH_SNAPSHOT.formatted("MATERIALIZED", "");
+    private static final String SNAPSHOT_AFTER_CURSOR = SEARCH_SNAPSHOT.formatted("MATERIALIZED", AFTER_SEARCH_CURSOR);
 
     private static final char MARK_START = '\u0001';
     private static final char MARK_STOP = '\u0002';
     private static final String HEADLINE_OPTIONS = "StartSel=\"" + MARK_START + "\", StopSel=\"" + MARK_STOP
             + "\", MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"";
 
-    private static final String TRENDING_WINDOW = """
-            a.published_at >= now() - make_interval(hours => :hours) AND a.published_at <= now()""";
-
     /*
      * Rising title terms: each lexeme's article count in the window against the window of the same length just
      * before it, scored like a Poisson z-score, (now - before) / sqrt(before + 1). Words that are always frequent
      * ("said", "new") score near zero; a story that broke in the window scores high. Title lexemes are the ones
-     * with weight A in search_vector, and a lexeme counts once per article. ts_filter keeps only those before the
-     * unnest, which is three times faster than unnesting every lexeme and filtering on its weights.
+     * with weight A in search_vector, and a lexeme counts once per article (newsagg_title_terms). The counts come
+     * from the per-day and per-hour aggregates of migration V3, plus a recount of the articles in the partial
+     * hours at the windows' ends, so they are exact for a window that ends at any instant. The recent window
+     * includes now() itself, as it always did: hence the microsecond.
      */
     private static final String TRENDING_TERMS = """
-            WITH counts AS (
-                SELECT t.lexeme AS term,
-                       count(*) FILTER (WHERE a.published_at >= now() - make_interval(hours => :hours)) AS recent,
-                       count(*) FILTER (WHERE a.published_at < now() - make_interval(hours => :hours)) AS before
-                FROM articles a
-                CROSS JOIN LATERAL unnest(tsvector_to_array(ts_filter(a.search_vector, '{a}'))) AS t(lexeme)
-                WHERE a.published_at >= now() - make_interval(hours => 2 * :hours)
-                  AND a.published_at <= now()
-                  AND length(t.lexeme) >= 3
-                  AND t.lexeme !~ '^[0-9][0-9.,]*$'
-                GROUP BY t.lexeme
+            WITH recent AS (
+                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => :hours),
+                                                               now() + interval '1 microsecond')
+            ),
+            before AS (
+                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => 2 * :hours),
+                                                               now() - make_interval(hours => :hours))
             )
-            SELECT term, recent AS articles
-            FROM counts
-            WHERE recent >= :minArticles AND recent > before
-            ORDER BY (recent - before) / sqrt(before + 1.0) DESC, recent DESC, term
+            SELECT r.term, r.articles
+            FROM recent r
+            LEFT JOIN before b ON b.term = r.term
+            WHERE r.articles >= :minArticles AND r.articles > coalesce(b.articles, 0)
+            ORDER BY (r.articles - coalesce(b.articles, 0)) / sqrt(coalesce(b.articles, 0) + 1.0) DESC,
+                     r.articles DESC, r.term
             LIMIT :limit""";
 
     /** A term must appear in at least this many articles of the window to trend. */
     static final int TRENDING_MIN_ARTICLES = 2;
 
     private static final String TRENDING_SOURCES = """
-            SELECT a.source_id, s.title, count(*) AS articles
-            FROM articles a
-            JOIN sources s ON s.id = a.source_id
-            WHERE\s""" + TRENDING_WINDOW + """
-
-            GROUP BY a.source_id, s.title
-            ORDER BY articles DESC, a.source_id
+            SELECT c.source_id, s.title, c.articles
+            FROM newsagg_source_counts(now() - make_interval(hours => :hours), now() + interval '1 microsecond') c
+            JOIN sources s ON s.id = c.source_id
+            ORDER BY c.articles DESC, c.source_id
             LIMIT :limit""";
 
     /** Search ranks at most this many matches of a query, the newest ones. */
@@ -297,33 +346,121 @@ public final class JdbiNewsQueries implements NewsQueries {
         if (query.isBlank()) {
             return new Page<>(List.of(), null);
         }
-        // PostgreSQL text cannot hold NUL; it carries no meaning in a query anyway.
-        String text = query.replace('\0', ' ');
-        List<Ranked> rows = jdbi.withHandle(h -> {
-            Query sql = h.createQuery(after == null ? SEARCH_FIRST : SEARCH_AFTER_CURSOR)
-                    .bind("query", text)
-                    .bind("candidates", searchCandidates)
-                    .bind("limit", limit + 1)
-                    .bind("headlineOptions", HEADLINE_OPTIONS)
-                    .addCustomizer(ONE_SHOT_PLAN);
-            if (after != null) {
-                sql.bind("cursorRank", after.rank()).bind("cursorId", after.id());
+        List<SearchSnapshot.RankedHit> rows = jdbi.withHandle(h ->
+                searchStatement(h, after == null ? SEARCH_FIRST : SEARCH_AFTER_CURSOR, query, limit, after)
+                        .map((rs, ctx) -> rankedHit(rs, ctx)).list());
+        return SearchSnapshot.page(rows, limit);
+    }
+
+    /**
+     * {@inheritDoc} The snapshot is taken in one repeatable-read transaction, so that its mark, its highest id, its
+     * hits and its candidates are the same moment's.
+     */
+    @Override
+    public SearchSnapshot searchSnapshot(String query, int limit, String cursor) {
+        Objects.requireNonNull(query, "query");
+        checkLimit(limit);
+        Cursors.Search after = cursor == null ? null : Cursors.decodeSearch(cursor);
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            ChangeMark mark = changeMark(h);
+            long maxId = h.createQuery(MAX_ID).mapTo(Long.class).one();
+            if (query.isBlank()) {
+                return new SearchSnapshot(query, limit, cursor, mark, maxId, List.of(), 0, null, 0);
             }
-            return sql.map((rs, ctx) -> {
-                    float rank = rs.getFloat("rank");
-                    ArticleItem item = item(rs, ctx);
-                    return new Ranked(rank, new SearchHit(item.id(), item.sourceId(), item.sourceTitle(),
-                            item.title(), item.url(), item.summary(), item.author(), item.publishedAt(),
-                            item.categories(), rank, snippet(rs.getString("snippet"))));
-                    })
+            List<SnapshotRow> rows = searchStatement(h, after == null ? SNAPSHOT_FIRST : SNAPSHOT_AFTER_CURSOR, query,
+                    limit, after)
+                    .map((rs, ctx) -> new SnapshotRow(rs.getInt("candidate_count"), instant(rs, "oldest_at"),
+                            rs.getLong("oldest_id"), rs.getObject("id") == null ? null : rankedHit(rs, ctx)))
                     .list();
+            SnapshotRow first = rows.get(0);
+            List<SearchSnapshot.RankedHit> hits = rows.stream().map(SnapshotRow::hit).filter(Objects::nonNull).toList();
+            return new SearchSnapshot(query, limit, cursor, mark, maxId, hits, first.candidates(), first.oldestAt(),
+                    first.oldestId());
         });
-        List<SearchHit> hits = rows.stream().limit(limit).map(Ranked::hit).toList();
-        if (rows.size() <= limit) {
-            return new Page<>(hits, null);
+    }
+
+    /**
+     * {@inheritDoc} Exact, by how search ranks: {@code ts_rank_cd} reads only the article and the query, so an
+     * article's rank never changes when others arrive, and the candidates are the newest matches, so a new match
+     * pushes out only the oldest ones, found by walking up from the snapshot's oldest candidate. Empty (search
+     * again) when the epoch moved, an article the snapshot already held was updated, one of its hits was pushed out
+     * of the candidates, or the candidates grow past the bound.
+     */
+    @Override
+    public Optional<SearchSnapshot> searchSince(SearchSnapshot old) {
+        Objects.requireNonNull(old, "old");
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            ChangeMark mark = changeMark(h);
+            if (mark.epoch() != old.mark().epoch()) {
+                return Optional.empty();
+            }
+            if (mark.seq() == old.mark().seq()) {
+                return Optional.of(old);
+            }
+            long updated = h.createQuery(UPDATED_SINCE).bind("since", old.mark().seq()).bind("maxId", old.maxId())
+                    .addCustomizer(ONE_SHOT_PLAN).mapTo(Long.class).one();
+            if (updated > 0) {
+                return Optional.empty();
+            }
+            long maxId = h.createQuery(MAX_ID).mapTo(Long.class).one();
+            List<SearchSnapshot.RankedHit> matches = old.query().isBlank() ? List.of()
+                    : h.createQuery(SEARCH_CHANGED)
+                            .bind("query", text(old.query()))
+                            .bind("since", old.mark().seq())
+                            .bind("headlineOptions", HEADLINE_OPTIONS)
+                            .addCustomizer(ONE_SHOT_PLAN)
+                            .map((rs, ctx) -> rankedHit(rs, ctx))
+                            .list();
+            return SearchMerge.merge(old, mark, maxId, matches, searchCandidates,
+                    (n, at, id) -> h.createQuery(OLDEST_CANDIDATES)
+                            .bind("query", text(old.query()))
+                            .bind("oldestAt", utc(at))
+                            .bind("oldestId", id)
+                            .bind("since", old.mark().seq())
+                            .bind("n", n)
+                            .addCustomizer(ONE_SHOT_PLAN)
+                            .map((rs, ctx) -> new SearchMerge.Position(instant(rs, "published_at"), rs.getLong("id")))
+                            .list());
+        });
+    }
+
+    @Override
+    public ChangeMark changeMark() {
+        return jdbi.withHandle(JdbiNewsQueries::changeMark);
+    }
+
+    private static ChangeMark changeMark(Handle h) {
+        return h.createQuery(CHANGE_MARK).map((rs, ctx) -> new ChangeMark(rs.getLong("epoch"), rs.getLong("seq"))).one();
+    }
+
+    private Query searchStatement(Handle h, String sql, String query, int limit, Cursors.Search after) {
+        Query statement = h.createQuery(sql)
+                .bind("query", text(query))
+                .bind("candidates", searchCandidates)
+                .bind("limit", limit + 1)
+                .bind("headlineOptions", HEADLINE_OPTIONS)
+                .addCustomizer(ONE_SHOT_PLAN);
+        if (after != null) {
+            statement.bind("cursorRank", after.rank()).bind("cursorId", after.id());
         }
-        Ranked last = rows.get(limit - 1);
-        return new Page<>(hits, Cursors.search(last.rank(), last.hit().id()));
+        return statement;
+    }
+
+    // PostgreSQL text cannot hold NUL; it carries no meaning in a query anyway.
+    private static String text(String query) {
+        return query.replace('\0', ' ');
+    }
+
+    /** A row of SEARCH_SNAPSHOT: the candidates' count and oldest, and a hit unless there is none. */
+    private record SnapshotRow(int candidates, Instant oldestAt, long oldestId, SearchSnapshot.RankedHit hit) {
+    }
+
+    private static SearchSnapshot.RankedHit rankedHit(ResultSet rs, StatementContext ctx) throws SQLException {
+        float rank = rs.getFloat("rank");
+        ArticleItem item = item(rs, ctx);
+        return new SearchSnapshot.RankedHit(rank, new SearchHit(item.id(), item.sourceId(), item.sourceTitle(),
+                item.title(), item.url(), item.summary(), item.author(), item.publishedAt(), item.categories(), rank,
+                snippet(rs.getString("snippet"))));
     }
 
     /**
@@ -374,9 +511,6 @@ public final class JdbiNewsQueries implements NewsQueries {
             }
         }
     };
-
-    private record Ranked(float rank, SearchHit hit) {
-    }
 
     private static void checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {

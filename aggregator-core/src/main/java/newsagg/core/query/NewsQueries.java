@@ -28,6 +28,19 @@ public interface NewsQueries {
      */
     Page<SearchHit> search(String query, int limit, String cursor);
 
+    /** The same answer as {@link #search}, with what {@link #searchSince} needs to bring it up to date later. */
+    SearchSnapshot searchSnapshot(String query, int limit, String cursor);
+
+    /**
+     * {@code snapshot} brought up to date with the articles stored since it was taken, so that its page equals what
+     * {@link #search} answers now; empty when that takes a new search instead (articles deleted or updated, among
+     * others).
+     */
+    Optional<SearchSnapshot> searchSince(SearchSnapshot snapshot);
+
+    /** The stored articles' current {@link ChangeMark}: one index lookup. */
+    ChangeMark changeMark();
+
     /**
      * The rising terms (used more in the last {@code hours} hours than in the {@code hours} before) and the most
      * active sources among articles published in the last {@code hours} hours.

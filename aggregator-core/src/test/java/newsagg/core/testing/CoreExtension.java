@@ -31,6 +31,11 @@ public final class CoreExtension implements BeforeAllCallback, BeforeEachCallbac
         postgres.afterAll(context);
     }
 
+    /** The pool of this class's database, for code that takes a {@code DataSource}. */
+    public javax.sql.DataSource dataSource() {
+        return postgres.dataSource();
+    }
+
     /** The core over this class's database. */
     public NewsCore core() {
         return core;

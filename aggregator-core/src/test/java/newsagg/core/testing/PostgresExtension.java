@@ -2,7 +2,6 @@ package newsagg.core.testing;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import newsagg.core.CoreOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,14 +28,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) {
         jdbcUrl = TestPostgres.server().createDatabase();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(TestPostgres.server().user());
-        config.setPassword(TestPostgres.server().password());
-        config.setMaximumPoolSize(8);
-        config.setSchema(CoreOptions.DEFAULT_SCHEMA);
-        config.setPoolName("test-" + context.getRequiredTestClass().getSimpleName());
-        dataSource = new HikariDataSource(config);
+        dataSource = TestPostgres.server().pool(jdbcUrl, 8, "test-" + context.getRequiredTestClass().getSimpleName());
     }
 
     @Override

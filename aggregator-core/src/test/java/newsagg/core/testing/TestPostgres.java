@@ -12,6 +12,9 @@ import java.util.UUID;
 
 import com.sun.security.auth.module.UnixSystem;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import newsagg.core.CoreOptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -137,6 +140,21 @@ public final class TestPostgres {
         String name = "newsagg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         execute("CREATE DATABASE " + name);
         return withDatabase(name);
+    }
+
+    /**
+     * A pool of {@code size} connections to {@code jdbcUrl} as the server's user, whose connections resolve table names
+     * in the core's default schema as the server's do; the caller closes it.
+     */
+    public HikariDataSource pool(String jdbcUrl, int size, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setSchema(CoreOptions.DEFAULT_SCHEMA);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
     }
 
     /** Drops a database made by {@link #createDatabase()}, closing whatever connections are still open to it. */

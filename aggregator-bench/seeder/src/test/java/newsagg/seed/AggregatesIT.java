@@ -1,0 +1,166 @@
+package newsagg.seed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import newsagg.core.domain.NewArticle;
+import newsagg.core.query.Trending;
+import newsagg.core.store.Aggregates;
+import newsagg.core.testing.CoreExtension;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every maintained aggregate of the core's migration V3 equals a recount from the articles, written here
+ * independently of the migration's functions, after inserts, updates, a deleted source and a corpus load; and
+ * trending over the aggregates answers exactly what the recount over every article in the windows answered before
+ * them. It lives beside the seeder, not in the core, because one of its cases loads a corpus.
+ */
+class AggregatesIT {
+
+    @RegisterExtension
+    static final CoreExtension DB = new CoreExtension();
+
+    private static final String[] WORDS = {"election", "market", "storm", "court", "vote", "rates", "budget", "strike",
+            "2024", "oil", "summit", "trade", "league", "final", "the", "of", "a"};
+
+    /** The trending query before the aggregates: every article in both windows, unnested. */
+    private static final String RECOUNT_TERMS = """
+            WITH counts AS (
+                SELECT t.lexeme AS term,
+                       count(*) FILTER (WHERE a.published_at >= now() - make_interval(hours => :hours)) AS recent,
+                       count(*) FILTER (WHERE a.published_at < now() - make_interval(hours => :hours)) AS before
+                FROM articles a
+                CROSS JOIN LATERAL unnest(tsvector_to_array(ts_filter(a.search_vector, '{a}'))) AS t(lexeme)
+                WHERE a.published_at >= now() - make_interval(hours => 2 * :hours)
+                  AND a.published_at <= now()
+                  AND length(t.lexeme) >= 3
+                  AND t.lexeme !~ '^[0-9][0-9.,]*$'
+                GROUP BY t.lexeme
+            )
+            SELECT term || '=' || recent
+            FROM counts
+            WHERE recent >= 2 AND recent > before
+            ORDER BY (recent - before) / sqrt(before + 1.0) DESC, recent DESC, term
+            LIMIT :limit""";
+
+    private static final String RECOUNT_SOURCES = """
+            SELECT a.source_id || '=' || count(*)
+            FROM articles a
+            WHERE a.published_at >= now() - make_interval(hours => :hours) AND a.published_at <= now()
+            GROUP BY a.source_id
+            ORDER BY count(*) DESC, a.source_id
+            LIMIT :limit""";
+
+    private static final String TERMS = """
+            SELECT t.lexeme AS term, a.published_at
+            FROM articles a
+            CROSS JOIN LATERAL unnest(tsvector_to_array(ts_filter(a.search_vector, '{a}'))) AS t(lexeme)
+            WHERE length(t.lexeme) >= 3 AND t.lexeme !~ '^[0-9][0-9.,]*$'""";
+
+    /** Rows of each aggregate that differ from the recount, in either direction: empty when they agree. */
+    private static List<String> differences(Handle h) {
+        String[][] checks = {
+                {"SELECT id, article_count FROM sources",
+                 "SELECT s.id, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) FROM sources s"},
+                {"SELECT hour, source_id, articles FROM source_hours",
+                 "SELECT date_trunc('hour', published_at, 'UTC'), source_id, count(*) FROM articles GROUP BY 1, 2"},
+                {"SELECT day, source_id, articles FROM source_days",
+                 "SELECT date_trunc('day', published_at, 'UTC'), source_id, count(*) FROM articles GROUP BY 1, 2"},
+                {"SELECT hour, term, articles FROM term_hours",
+                 "SELECT date_trunc('hour', published_at, 'UTC'), term, count(*) FROM (" + TERMS + ") t GROUP BY 1, 2"},
+                {"SELECT day, term, articles FROM term_days",
+                 "SELECT date_trunc('day', published_at, 'UTC'), term, count(*) FROM (" + TERMS + ") t GROUP BY 1, 2"},
+        };
+        List<String> out = new ArrayList<>();
+        for (String[] check : checks) {
+            out.addAll(h.createQuery("(" + check[0] + " EXCEPT " + check[1] + ") UNION ALL (" + check[1] + " EXCEPT "
+                    + check[0] + ")").map((rs, ctx) -> check[0] + ": " + rs.getString(1) + " " + rs.getString(2)).list());
+        }
+        return out;
+    }
+
+    private static void assertAggregatesMatchRecount() {
+        assertThat(DB.core().jdbi().withHandle(AggregatesIT::differences)).isEmpty();
+        for (int hours : new int[] {1, 2, 5, 24, 49, 168}) {
+            Trending trending = DB.core().queries().trending(hours, 50);
+            List<String> recountTerms = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_TERMS)
+                    .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
+            List<String> recountSources = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_SOURCES)
+                    .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
+            assertThat(trending.terms()).extracting(t -> t.term() + "=" + t.count())
+                    .as("terms of %d h", hours).isEqualTo(recountTerms);
+            assertThat(trending.sources()).extracting(s -> s.sourceId() + "=" + s.count())
+                    .as("sources of %d h", hours).isEqualTo(recountSources);
+        }
+    }
+
+    private static List<NewArticle> batch(Random random, String prefix, int size, Instant now) {
+        List<NewArticle> out = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            // Spread over 15 days back and a little into the future, to the microsecond, so windows cut hours.
+            Instant at = now.minus(random.nextInt(15 * 24 * 3600) * 1_000_000L + random.nextInt(1_000_000),
+                    ChronoUnit.MICROS).plus(random.nextInt(10) == 0 ? 2 : 0, ChronoUnit.HOURS);
+            out.add(new NewArticle(prefix + random.nextInt(size * 2), null, "https://example.org/" + i, title(random),
+                    "summary " + title(random), "", null, at, now, List.of()));
+        }
+        return out;
+    }
+
+    private static String title(Random random) {
+        StringBuilder title = new StringBuilder();
+        for (int w = 0, n = 2 + random.nextInt(6); w < n; w++) {
+            title.append(w == 0 ? "" : " ").append(WORDS[Math.min(WORDS.length - 1,
+                    (int) (WORDS.length * Math.pow(random.nextDouble(), 2)))]);
+        }
+        return title.toString();
+    }
+
+    @Test
+    void aggregatesEqualARecountAfterInsertsUpdatesAndADeletedSource() {
+        Random random = new Random(13);
+        Instant now = Instant.now();
+        List<Long> sources = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            sources.add(DB.core().sources().create("https://example.org/" + s + ".xml", "Source " + s, null).id());
+        }
+        for (int round = 0; round < 6; round++) {
+            for (long source : sources) {
+                // Each round reuses keys of the rounds before, so part of every batch updates stored articles.
+                DB.core().articles().upsert(source, batch(random, "k", 40, now));
+            }
+        }
+        assertThat(DB.core().articles().count()).isGreaterThan(200);
+        assertAggregatesMatchRecount();
+
+        assertThat(DB.core().sources().delete(sources.get(1))).isTrue();
+
+        assertAggregatesMatchRecount();
+    }
+
+    @Test
+    void aggregatesEqualARecountAfterACorpusLoadAndAfterARebuild() {
+        long before = DB.core().sources().create("https://example.org/old.xml", "Old", null).id();
+        DB.core().articles().upsert(before, batch(new Random(1), "old", 50, Instant.now()));
+        CorpusSpec spec = new CorpusSpec(7, 3_000, 5, 10, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+        new CorpusLoader(DB.dataSource(), 1_000, 2)
+                .load(spec, true, ProgressListener.none());
+
+        assertThat(DB.core().articles().count()).isEqualTo(3_000);
+        assertAggregatesMatchRecount();
+        long source = DB.core().sources().list().get(0).id();
+        DB.core().articles().upsert(source, batch(new Random(2), "after", 30, Instant.now()));
+        assertAggregatesMatchRecount();
+
+        DB.core().jdbi().useHandle(h -> h.execute("UPDATE term_hours SET articles = articles + 5"));
+        new Aggregates(DB.core().jdbi()).rebuild();
+        assertAggregatesMatchRecount();
+    }
+}
