@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import newsagg.core.domain.DroppedItems;
+import newsagg.core.store.DroppedItemsColumn;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -81,7 +83,7 @@ public final class JdbiNewsQueries implements NewsQueries {
 
     // The grouped count reads only the (source_id, published_at, id) index when the visibility map allows.
     private static final String SOURCES = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.last_fetch_dropped,
                    coalesce(c.articles, 0) AS article_count
             FROM sources s
             LEFT JOIN (SELECT source_id, count(*) AS articles FROM articles GROUP BY source_id) c
@@ -89,7 +91,7 @@ public final class JdbiNewsQueries implements NewsQueries {
             ORDER BY s.title, s.id""";
 
     private static final String SOURCE = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error,
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.last_fetch_dropped,
                    (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
             FROM sources s
             WHERE s.id = :id""";
@@ -278,9 +280,10 @@ public final class JdbiNewsQueries implements NewsQueries {
     }
 
     private static SourceSummary sourceSummary(ResultSet rs, StatementContext ctx) throws SQLException {
+        DroppedItems dropped = DroppedItemsColumn.fromJson(rs.getString("last_fetch_dropped"));
         return new SourceSummary(rs.getLong("id"), rs.getString("title"), rs.getString("feed_url"),
                 rs.getString("site_url"), rs.getLong("article_count"), instant(rs, "last_fetched_at"),
-                rs.getString("last_error"));
+                rs.getString("last_error"), dropped.total(), dropped.byWireName());
     }
 
     /**

@@ -9,10 +9,7 @@ import com.rometools.rome.feed.synd.SyndFeedImpl;
 import com.rometools.rome.feed.synd.SyndLink;
 import com.rometools.rome.feed.synd.SyndPerson;
 import com.rometools.rome.io.FeedException;
-import com.rometools.rome.io.SAXBuilder;
 import com.rometools.rome.io.WireFeedInput;
-import com.rometools.rome.io.impl.XmlFixerReader;
-import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,41 +18,40 @@ import java.util.List;
 import java.util.Locale;
 import org.jdom2.Document;
 import org.jdom2.Element;
-import org.jdom2.JDOMException;
 import org.jdom2.Namespace;
-import org.jdom2.input.JDOMParseException;
 
 /**
- * Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 with Rome. Rome's own SAX builder is used because, with
- * doctypes disallowed (Rome's default), it sets {@code disallow-doctype-decl}, turns off external
- * general and parameter entities and external DTD loading, and does not expand entities; the text it
- * receives has already had any DOCTYPE refused or removed by {@link XmlText}, so this is a second wall.
- * The JDOM tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and
- * the raw date string.
+ * Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 with Rome, from a JDOM tree that {@link BoundedDocumentBuilder} built
+ * within the feed's budget (a StAX reader with DTDs and external entities off, refusing any DOCTYPE); the text it
+ * receives has already had any DOCTYPE refused or removed by {@link XmlText}, so that is a second wall. The JDOM
+ * tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and the raw date string.
  */
 final class RomeFeedReader {
-    private static final int MAX_MESSAGE_CHARS = 160;
     private static final List<String> DATE_ELEMENTS =
             List.of("pubDate", "published", "issued", "date", "created", "updated", "modified");
 
     private RomeFeedReader() {
     }
 
-    static ParsedFeed read(String xml) throws FeedParseException {
-        SafeInput input = new SafeInput();
-        Document doc = buildDocument(input, xml);
+    static ParsedFeed read(String xml, ParseLimits limits, ParseDeadline deadline) throws FeedParseException {
+        BoundedDocumentBuilder.Result built =
+                BoundedDocumentBuilder.build(new StringReader(xml), limits, deadline);
+        Document doc = built.document();
         Element root = doc.getRootElement();
         if (root.getName().equalsIgnoreCase("html")) {
             throw new FeedParseException("not a feed: looks like an HTML page");
         }
+        wrapChannellessRss(root);
         WireFeed wire;
         try {
-            wire = input.build(doc);
+            wire = new WireFeedInput().build(doc);
         } catch (IllegalArgumentException e) {
             throw new FeedParseException("not a feed: unrecognised XML root element <" + root.getName() + ">");
-        } catch (FeedException | RuntimeException e) {
-            throw new FeedParseException("not a readable feed: " + shortMessage(e));
+        } catch (FeedException | RuntimeException | StackOverflowError e) {
+            throw new FeedParseException("not a readable feed: the <" + root.getName()
+                    + "> document does not have the structure its format requires");
         }
+        deadline.check();
         SyndFeed feed = new SyndFeedImpl(wire);
         List<Element> itemElements = itemElements(root);
         List<SyndEntry> entries = feed.getEntries();
@@ -64,19 +60,20 @@ final class RomeFeedReader {
         for (int i = 0; i < entries.size(); i++) {
             raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null));
         }
-        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), feed.getLink(), raw);
+        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), feed.getLink(), raw, built.dropped());
     }
 
-    private static Document buildDocument(SafeInput input, String xml) throws FeedParseException {
-        try {
-            return input.saxBuilder().build(new XmlFixerReader(new StringReader(xml)));
-        } catch (JDOMParseException e) {
-            String detail = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            String where = e.getLineNumber() > 0 ? " at line " + e.getLineNumber() : "";
-            throw new FeedParseException("malformed XML" + where + ": " + clip(detail));
-        } catch (JDOMException | IOException | RuntimeException | StackOverflowError e) {
-            throw new FeedParseException("malformed XML: " + shortMessage(e));
+    /**
+     * An RSS document whose items sit directly under {@code <rss>}, without the {@code <channel>} RSS requires, is
+     * read as if its children were wrapped in one: feedparser and gofeed read such feeds too.
+     */
+    private static void wrapChannellessRss(Element root) {
+        if (!root.getName().equals("rss") || root.getChild("channel", root.getNamespace()) != null) {
+            return;
         }
+        Element channel = new Element("channel", root.getNamespace());
+        channel.addContent(root.removeContent());
+        root.addContent(channel);
     }
 
     private static List<Element> itemElements(Element root) {
@@ -190,26 +187,4 @@ final class RomeFeedReader {
         };
     }
 
-    private static String shortMessage(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : clip(e.getMessage());
-    }
-
-    private static String clip(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        String one = s.replaceAll("\\s+", " ").trim();
-        return one.length() <= MAX_MESSAGE_CHARS ? one : one.substring(0, MAX_MESSAGE_CHARS) + "…";
-    }
-
-    /** Exposes Rome's hardened SAX builder, which {@link WireFeedInput} keeps protected. */
-    private static final class SafeInput extends WireFeedInput {
-        SafeInput() {
-            setAllowDoctypes(false);
-        }
-
-        SAXBuilder saxBuilder() {
-            return createSAXBuilder();
-        }
-    }
 }
