@@ -78,6 +78,7 @@ public final class NewsServer implements AutoCloseable {
         ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl());
         FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, responses,
                 Clock.systemUTC(), feeds.pollInterval());
+        metrics.droppedItems(ingester::droppedItemsTotal);
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
         this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
