@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * cut between elements), a plain-text summary of at most
  * {@link Article#SUMMARY_MAX_CHARS} characters, dates parsed leniently and never later than the fetch
  * time, bounded authors and categories, and a bounded dedupe key ({@code g:}/{@code l:}/{@code h:}
- * followed by a base64url SHA-256 of the GUID, link or title+content). Entries with the same key
- * collapse to the first. Thread-safe once constructed.
+ * followed by a base64url SHA-256 of the GUID, link or title+content; a GUID that items with different links share
+ * in one feed is hashed with each item's link). Entries with the same key collapse to the first. Thread-safe once constructed.
  */
 public final class Normalizer {
     static final int DERIVED_TITLE_CHARS = 80;
@@ -91,22 +92,26 @@ public final class Normalizer {
         Objects.requireNonNull(feedUrl, "feedUrl");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         URI site = Urls.resolveHttp(feedUrl, feed.siteUrl());
-        Map<String, NewArticle> byKey = new LinkedHashMap<>();
+        List<NewArticle> all = new ArrayList<>(feed.entries().size());
         int unreadable = 0;
         for (RawEntry entry : feed.entries()) {
             if (deadline != null) {
                 deadline.check();
             }
-            NewArticle article;
             try {
-                article = normalize(entry, feedUrl, site, fetchedAt);
+                all.add(normalize(entry, feedUrl, site, fetchedAt));
             } catch (RuntimeException | StackOverflowError e) {
                 // One entry that cannot be normalized must not cost the feed its other entries.
                 LOG.debug("dropped an entry of {} that could not be normalized: {}", feedUrl, e.toString());
                 unreadable++;
-                continue;
             }
-            byKey.putIfAbsent(article.dedupeKey(), article);
+        }
+        Set<String> sharedGuids = guidsWithSeveralLinks(all);
+        Map<String, NewArticle> byKey = new LinkedHashMap<>();
+        for (NewArticle article : all) {
+            NewArticle keyed = sharedGuids.contains(article.dedupeKey()) && article.url() != null
+                    ? withKey(article, "g:" + sha256(article.guid() + "\u0000" + article.url())) : article;
+            byKey.putIfAbsent(keyed.dedupeKey(), keyed);
         }
         DroppedItems dropped = unreadable == 0 ? feed.dropped()
                 : feed.dropped().plus(DroppedItems.of(DroppedItems.Reason.UNREADABLE, unreadable));
@@ -135,6 +140,30 @@ public final class Normalizer {
                 publishedAt(e.dateText(), e.parsedDate(), fetchedAt), fetchedAt, categories(e.categories()));
     }
 
+    /**
+     * The GUID keys that, in this feed, belong to items with different links: such a GUID does not identify one
+     * article (generators that give every item the site's URL as GUID do this), so its items are told apart by GUID
+     * and link together.
+     */
+    private static Set<String> guidsWithSeveralLinks(List<NewArticle> articles) {
+        Map<String, String> firstLink = new HashMap<>();
+        Set<String> shared = new HashSet<>();
+        for (NewArticle a : articles) {
+            if (a.dedupeKey().startsWith("g:") && a.url() != null) {
+                String seen = firstLink.putIfAbsent(a.dedupeKey(), a.url());
+                if (seen != null && !seen.equals(a.url())) {
+                    shared.add(a.dedupeKey());
+                }
+            }
+        }
+        return shared;
+    }
+
+    private static NewArticle withKey(NewArticle a, String key) {
+        return new NewArticle(key, a.guid(), a.url(), a.title(), a.summary(), a.contentHtml(), a.author(),
+                a.publishedAt(), a.fetchedAt(), a.categories());
+    }
+
     /** The title as plain text; when empty, the start of the summary; else "(untitled)". */
     static String title(String raw, String summary) {
         String t = plainTitle(raw);
@@ -149,9 +178,24 @@ public final class Normalizer {
 
     /** A title as plain text, at most {@value #MAX_TITLE_CHARS} characters; null when it is absent or blank. */
     static String plainTitle(String raw) {
-        String t = raw == null ? "" : Text.collapse(raw.indexOf('<') >= 0 || raw.indexOf('&') >= 0
-                ? Jsoup.parseBodyFragment(raw).text() : raw);
+        String t = plainText(raw);
         return t.isEmpty() ? null : Text.truncate(t, MAX_TITLE_CHARS);
+    }
+
+    /**
+     * Text that may be HTML, as plain text. When reading it as HTML leaves nothing although it is not blank (a title
+     * that is only {@code <>} or {@code <untitled>}), the angle brackets were meant literally, and the text is kept as
+     * written.
+     */
+    private static String plainText(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        if (raw.indexOf('<') < 0 && raw.indexOf('&') < 0) {
+            return Text.collapse(raw);
+        }
+        String text = Text.collapse(Jsoup.parseBodyFragment(raw).text());
+        return text.isEmpty() ? Text.collapse(raw) : text;
     }
 
     /**
@@ -182,7 +226,7 @@ public final class Normalizer {
     private static String author(List<String> authors) {
         List<String> names = new ArrayList<>();
         for (String a : authors) {
-            String n = Text.collapse(a.indexOf('<') >= 0 || a.indexOf('&') >= 0 ? Jsoup.parseBodyFragment(a).text() : a);
+            String n = plainText(a);
             if (!n.isEmpty() && !names.contains(n)) {
                 names.add(n);
             }

@@ -111,7 +111,7 @@ final class JsonFeedReader {
         String link = text(item, "url", limits) != null ? text(item, "url", limits) : text(item, "external_url", limits);
         String content = text(item, "content_html", limits);
         if (content == null && text(item, "content_text", limits) != null) {
-            content = escape(text(item, "content_text", limits));
+            content = TreeText.escape(text(item, "content_text", limits));
         }
         List<String> authors = authors(item, limits);
         if (authors.isEmpty()) {
@@ -167,9 +167,5 @@ final class JsonFeedReader {
             return s;
         }
         return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -57,10 +57,28 @@ final class RomeFeedReader {
         List<SyndEntry> entries = feed.getEntries();
         boolean paired = itemElements.size() == entries.size();
         List<RawEntry> raw = new ArrayList<>(entries.size());
+        boolean atom = root.getName().equals("feed");
+        List<String> feedAuthors = atom ? TreeText.atomAuthors(root) : List.of();
         for (int i = 0; i < entries.size(); i++) {
-            raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null));
+            raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null, atom, feedAuthors));
         }
-        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), feed.getLink(), raw, built.dropped());
+        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), siteLink(root, atom, feed.getLink()), raw,
+                built.dropped());
+    }
+
+    /**
+     * The site the feed belongs to: Atom's {@code rel="alternate"} link (Rome may give {@code rel="self"}, the feed
+     * itself), else an RSS channel's {@code <link>}, else its {@code atom:link} alternate.
+     */
+    private static String siteLink(Element root, boolean atom, String romeLink) {
+        if (atom) {
+            return TreeText.alternateLink(root);
+        }
+        Element channel = root.getChild("channel", root.getNamespace());
+        if (romeLink == null && channel != null) {
+            return TreeText.alternateLink(channel);
+        }
+        return romeLink;
     }
 
     /**
@@ -99,9 +117,12 @@ final class RomeFeedReader {
         return out;
     }
 
-    private static RawEntry toRaw(SyndEntry e, Element el) {
+    private static RawEntry toRaw(SyndEntry e, Element el, boolean atom, List<String> feedAuthors) {
         String id = el != null ? firstChildText(el, List.of("guid", "id")) : e.getUri();
         String link = e.getLink();
+        if (link == null && el != null) {
+            link = TreeText.alternateLink(el);
+        }
         if (link == null && !e.getLinks().isEmpty()) {
             SyndLink first = e.getLinks().get(0);
             link = first.getHref();
@@ -118,8 +139,43 @@ final class RomeFeedReader {
                 break;
             }
         }
-        return new RawEntry(id, link, bases, title, summary, content, authors(e), categories(e), dateText,
+        List<String> authors = authors(e);
+        if (el != null && atom) {
+            // RFC 4287 §3.1: a text construct without a type is text, and xhtml is markup; Rome reads neither so.
+            title = orElse(TreeText.atomText(atomChild(el, "title")), title);
+            summary = orElse(TreeText.atomText(atomChild(el, "summary")), summary);
+            content = orElse(TreeText.atomText(atomChild(el, "content")), content);
+            List<String> own = TreeText.atomAuthors(el);
+            Element source = atomChild(el, "source");
+            // RFC 4287 §4.2.1: an entry without an author has its source's, else the feed's.
+            authors = !own.isEmpty() ? own : source != null && !TreeText.atomAuthors(source).isEmpty()
+                    ? TreeText.atomAuthors(source) : feedAuthors;
+        } else if (el != null) {
+            Element titleEl = TreeText.child(el, "title", Namespace.NO_NAMESPACE, el.getNamespace());
+            title = titleEl != null ? TreeText.rssText(titleEl) : orElse(dcText(el, "title"), title);
+            Element authorEl = TreeText.child(el, "author", Namespace.NO_NAMESPACE, el.getNamespace());
+            List<String> creators = TreeText.dcCreators(el);
+            if (authorEl != null && !authorEl.getChildren().isEmpty()) {
+                authors = List.of(TreeText.rssText(authorEl));
+            } else if (authors.isEmpty() && !creators.isEmpty()) {
+                authors = creators;
+            }
+        }
+        return new RawEntry(id, link, bases, title, summary, content, authors, categories(e), dateText,
                 date != null ? date.toInstant() : null);
+    }
+
+    private static Element atomChild(Element entry, String name) {
+        return TreeText.child(entry, name, entry.getNamespace(), TreeText.ATOM);
+    }
+
+    private static String dcText(Element el, String name) {
+        Element dc = el.getChild(name, TreeText.DC);
+        return dc == null ? null : TreeText.rssText(dc);
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value != null ? value : fallback;
     }
 
     /** Plain-text constructs are escaped so that the normalizer can treat every string as HTML. */
@@ -127,7 +183,7 @@ final class RomeFeedReader {
         String type = c.getType() == null ? "" : c.getType().toLowerCase(Locale.ROOT);
         String v = c.getValue();
         if (v != null && (type.equals("text") || type.equals("text/plain"))) {
-            return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+            return TreeText.escape(v);
         }
         return v;
     }

@@ -22,6 +22,8 @@ final class XmlText {
     private static final int PROLOG_SCAN_CHARS = 4096;
     private static final int INTERNAL_SUBSET = -2;
     private static final int MAX_REFERENCE_CHARS = 40;
+    private static final Pattern ROOT_ELEMENT = Pattern.compile("<([A-Za-z][\\w.-]*:)?([A-Za-z][\\w.-]*)");
+    private static final Set<String> FEED_ROOTS = Set.of("rss", "feed", "rdf");
     private static final Set<String> XML_ENTITIES = Set.of("amp", "lt", "gt", "quot", "apos");
     /** What Windows-1252 puts at 0x80–0x9F; 0 where it has nothing (the reference is then kept as written). */
     private static final char[] WINDOWS_1252_C1 = {
@@ -46,10 +48,11 @@ final class XmlText {
         if (!m.find() || m.start() > PROLOG_SCAN_CHARS || startsAfterRoot(s, m.start())) {
             return s;
         }
-        if (m.group(1).toLowerCase(Locale.ROOT).equals("html")) {
+        int end = doctypeEnd(s, m.end());
+        boolean html = m.group(1).toLowerCase(Locale.ROOT).equals("html");
+        if (html && !rootIsFeed(s, end)) {
             throw new FeedParseException("not a feed: looks like an HTML page");
         }
-        int end = doctypeEnd(s, m.end());
         if (end == INTERNAL_SUBSET) {
             throw new FeedParseException("refused: the document declares a DTD with an internal subset "
                     + "(entity declarations are not processed for safety)");
@@ -58,6 +61,18 @@ final class XmlText {
             throw new FeedParseException("malformed XML: unterminated DOCTYPE declaration");
         }
         return s.substring(0, m.start()) + s.substring(end + 1);
+    }
+
+    /**
+     * Whether the root element after a DOCTYPE is a feed's: an XHTML DOCTYPE written before {@code <rss>} (some
+     * generators do) is harmless and removed like any external one, while before {@code <html>} it is a web page.
+     */
+    private static boolean rootIsFeed(String s, int doctypeEnd) {
+        if (doctypeEnd < 0) {
+            return false;
+        }
+        Matcher root = ROOT_ELEMENT.matcher(s);
+        return root.find(doctypeEnd) && FEED_ROOTS.contains(root.group(2).toLowerCase(Locale.ROOT));
     }
 
     private static boolean startsAfterRoot(String s, int doctypeStart) {
