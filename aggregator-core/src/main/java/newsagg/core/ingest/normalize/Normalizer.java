@@ -120,8 +120,8 @@ public final class Normalizer {
     }
 
     private NewArticle normalize(RawEntry e, URI feedUrl, URI site, Instant fetchedAt) {
-        URI base = Urls.entryBase(feedUrl, site, e.xmlBases());
-        URI link = Urls.resolveHttp(base, e.link());
+        URI base = Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.contentBase()));
+        URI link = Urls.resolveHttp(Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.linkBase())), e.link());
         String url = link == null ? null : link.toString();
 
         String contentSource = notBlank(e.contentHtml()) ? e.contentHtml() : e.summaryHtml();
@@ -162,6 +162,16 @@ public final class Normalizer {
     private static NewArticle withKey(NewArticle a, String key) {
         return new NewArticle(key, a.guid(), a.url(), a.title(), a.summary(), a.contentHtml(), a.author(),
                 a.publishedAt(), a.fetchedAt(), a.categories());
+    }
+
+    /** The item's {@code xml:base} chain with an element's own base last (RFC 3986 resolution in order). */
+    private static List<String> withInner(List<String> itemBases, String inner) {
+        if (inner == null) {
+            return itemBases;
+        }
+        List<String> all = new ArrayList<>(itemBases);
+        all.add(inner);
+        return all;
     }
 
     /** The title as plain text; when empty, the start of the summary; else "(untitled)". */

@@ -27,6 +27,7 @@ import org.jdom2.Namespace;
  * tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and the raw date string.
  */
 final class RomeFeedReader {
+    private static final Namespace CONTENT = Namespace.getNamespace("http://purl.org/rss/1.0/modules/content/");
     private static final List<String> DATE_ELEMENTS =
             List.of("pubDate", "published", "issued", "date", "created", "updated", "modified");
 
@@ -161,8 +162,23 @@ final class RomeFeedReader {
                 authors = creators;
             }
         }
+        String linkBase = null;
+        String contentBase = null;
+        if (el != null) {
+            Element linkEl = atom ? TreeText.alternateLinkElement(el)
+                    : TreeText.child(el, "link", Namespace.NO_NAMESPACE, el.getNamespace());
+            Element contentEl = atom ? orElse(atomChild(el, "content"), atomChild(el, "summary"))
+                    : orElse(el.getChild("encoded", CONTENT), TreeText.child(el, "description", Namespace.NO_NAMESPACE,
+                    el.getNamespace()));
+            linkBase = linkEl != null ? linkEl.getAttributeValue("base", Namespace.XML_NAMESPACE) : null;
+            contentBase = contentEl != null ? contentEl.getAttributeValue("base", Namespace.XML_NAMESPACE) : null;
+        }
         return new RawEntry(id, link, bases, title, summary, content, authors, categories(e), dateText,
-                date != null ? date.toInstant() : null);
+                date != null ? date.toInstant() : null, linkBase, contentBase);
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     private static Element atomChild(Element entry, String name) {
@@ -172,10 +188,6 @@ final class RomeFeedReader {
     private static String dcText(Element el, String name) {
         Element dc = el.getChild(name, TreeText.DC);
         return dc == null ? null : TreeText.rssText(dc);
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value != null ? value : fallback;
     }
 
     /** Plain-text constructs are escaped so that the normalizer can treat every string as HTML. */

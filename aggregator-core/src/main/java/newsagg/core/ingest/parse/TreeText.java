@@ -118,7 +118,13 @@ final class TreeText {
      * {@code rel="alternate"} or no rel, an HTML type preferred; never {@code self}. Null when there is none.
      */
     static String alternateLink(Element parent) {
-        String any = null;
+        Element link = alternateLinkElement(parent);
+        return link == null ? null : link.getAttributeValue("href");
+    }
+
+    /** The element {@link #alternateLink} reads the href of. */
+    static Element alternateLinkElement(Element parent) {
+        Element any = null;
         for (Element c : parent.getChildren()) {
             if (!c.getName().equals("link") || c.getAttributeValue("href") == null) {
                 continue;
@@ -129,10 +135,10 @@ final class TreeText {
             }
             String type = lower(c.getAttributeValue("type"));
             if (type.isEmpty() || type.contains("html")) {
-                return c.getAttributeValue("href");
+                return c;
             }
             if (any == null) {
-                any = c.getAttributeValue("href");
+                any = c;
             }
         }
         return any;

@@ -103,6 +103,17 @@ class FidelityTest {
                 field("atom:link in an rss item is its link", RSS + "<item><guid isPermaLink=\"false\">1</guid><title>t</title>"
                         + "<atom:link rel=\"alternate\" href=\"https://site.example/post\"/></item></channel></rss>",
                         url, "https://site.example/post"),
+                field("xml:base on an atom content element resolves its relative urls", ATOM + "<entry><id>1</id>"
+                        + "<title>t</title><content type=\"html\" xml:base=\"https://cdn.example/img/\">"
+                        + "&lt;img src=\"a.png\"&gt;</content></entry></feed>", content,
+                        "<img src=\"https://cdn.example/img/a.png\">"),
+                field("xml:base on an atom link element resolves the link", ATOM + "<entry xml:base=\"https://a.example/x/\">"
+                        + "<id>1</id><title>t</title><link xml:base=\"posts/\" href=\"42\"/></entry></feed>", url,
+                        "https://a.example/x/posts/42"),
+                field("xml:base on an rss description resolves its relative urls", RSS + "<item><guid>1</guid><title>t</title>"
+                        + "<description xml:base=\"https://img.example/\">&lt;a href=\"p\"&gt;p&lt;/a&gt;</description>"
+                        + "</item></channel></rss>", content,
+                        "<a href=\"https://img.example/p\" rel=\"nofollow noopener noreferrer\">p</a>"),
                 // Class 6: Windows-1252 numeric references.
                 field("windows-1252 numeric references are mapped", RSS + "<item><guid>1</guid>"
                         + "<title>It&#146;s &#147;quoted&#148; &#150; ok</title></item></channel></rss>",
