@@ -23,6 +23,7 @@ import newsagg.core.NewsCore;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.Source;
 import newsagg.core.ingest.RefreshResult.Status;
+import newsagg.core.ingest.fetch.Backoff;
 import newsagg.core.ingest.fetch.FeedFetcher;
 import newsagg.core.ingest.fetch.FetchSettings;
 import newsagg.core.ingest.fetch.TestServer;
@@ -319,6 +320,32 @@ class FeedIngesterIT {
         assertThat(result.error()).isEqualTo("unexpected error while refreshing; see the server log");
         assertThat(core.articles().count()).isZero();
         assertThat(changes).isEmpty();
+    }
+
+    @Test
+    void an_error_during_a_refresh_becomes_the_sources_error_and_releases_its_lease() {
+        server.on("/feed", serve(() -> rss("Errors", items("e", 2))));
+        Source created = source("/feed");
+        Duration lease = Duration.ofMinutes(10);
+        Instant claimedAt = created.fetch().nextFetchAt();
+        Source claimed = core.sources().claimDue(claimedAt, 10, lease).stream()
+                .filter(c -> c.id() == created.id()).findFirst().orElseThrow();
+        FeedIngester overflowing = new FeedIngester(core.sources(), core.articles(),
+                new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(true)),
+                (id, inserted, updated) -> {
+                    throw new StackOverflowError();
+                }, Clock.fixed(NOW, ZoneOffset.UTC), INTERVAL);
+
+        RefreshResult result = overflowing.refresh(claimed);
+
+        assertThat(result.status()).isEqualTo(Status.ERROR);
+        assertThat(result.error()).isEqualTo("the feed could not be read: its structure is too deeply nested");
+        Source after = reload(created);
+        assertThat(after.fetch().lastError()).isEqualTo(result.error());
+        assertThat(after.fetch().errorCount()).isEqualTo(1);
+        // Backed off from the refresh's clock, no longer held until the end of the lease.
+        assertThat(claimed.fetch().nextFetchAt()).isEqualTo(claimedAt.plus(lease));
+        assertThat(after.fetch().nextFetchAt()).isEqualTo(Backoff.nextFetch(NOW, 1, INTERVAL, null));
     }
 
     @Test
