@@ -97,6 +97,7 @@ final class AdminHandlers {
         body.put("new", result.inserted());
         body.put("updated", result.updated());
         body.put("error", result.error());
+        body.put("dropped", result.dropped().byWireName());
         write(ctx, body);
     }
 

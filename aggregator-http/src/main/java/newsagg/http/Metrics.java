@@ -3,13 +3,16 @@ package newsagg.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.prometheus.metrics.config.EscapingScheme;
 import newsagg.cache.CacheStats;
+import newsagg.core.domain.DroppedItems;
 import newsagg.cache.Caches;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -93,6 +96,19 @@ final class Metrics {
                 .name(name)
                 .help(help)
                 .callback(callback -> callback.call(value.getAsInt()))
+                .register(registry);
+    }
+
+    /**
+     * Counts the feed items ingestion dropped, by reason ({@code item_limit}, {@code size_limit}, {@code unreadable},
+     * {@code refused_by_database}), read from {@code totals} at scrape time. The label values are that fixed set.
+     */
+    void droppedItems(Supplier<Map<DroppedItems.Reason, Long>> totals) {
+        CounterWithCallback.builder()
+                .name("newsagg_feed_items_dropped_total")
+                .help("Feed items not stored, by reason")
+                .labelNames("reason")
+                .callback(callback -> totals.get().forEach((reason, n) -> callback.call(n, reason.wireName())))
                 .register(registry);
     }
 

@@ -85,6 +85,7 @@ public final class NewsServer implements AutoCloseable {
         ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json);
         FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, responses,
                 Clock.systemUTC(), feeds.pollInterval());
+        metrics.droppedItems(ingester::droppedItemsTotal);
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
         StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
         this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);

@@ -75,7 +75,8 @@ final class ReadHandlers {
     /** Readers see a feed URL without credentials and with its query values masked; the admin's OPML export has it whole. */
     private static SourceSummary redacted(SourceSummary source) {
         return new SourceSummary(source.id(), source.title(), FeedUrls.redacted(source.feedUrl()), source.siteUrl(),
-                source.articleCount(), source.lastFetchedAt(), source.lastError());
+                source.articleCount(), source.lastFetchedAt(), source.lastError(), source.lastFetchDroppedItems(),
+                source.lastFetchDroppedReasons());
     }
 
     /**

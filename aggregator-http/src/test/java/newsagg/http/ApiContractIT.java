@@ -160,7 +160,8 @@ class ApiContractIT {
 
         assertThat(items).hasSize(3);
         assertThat(fieldNames(items.get(0))).containsExactlyInAnyOrder(
-                "id", "title", "feed_url", "site_url", "article_count", "last_fetched_at", "last_error");
+                "id", "title", "feed_url", "site_url", "article_count", "last_fetched_at", "last_error",
+                "last_fetch_dropped_items", "last_fetch_dropped_reasons");
         long total = 0;
         for (JsonNode item : items) {
             total += item.get("article_count").asLong();

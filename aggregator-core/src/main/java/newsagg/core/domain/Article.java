@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param url         canonical http(s) link, when it had one
  * @param title       trimmed title with whitespace collapsed
  * @param summary     plain text, at most {@link #SUMMARY_MAX_CHARS} characters
- * @param contentHtml allowlist-sanitized HTML
+ * @param contentHtml allowlist-sanitized HTML, at most {@link #CONTENT_HTML_MAX_BYTES} bytes of UTF-8
  * @param author      the author's name, when known
  * @param publishedAt when it was published (never later than {@code fetchedAt})
  * @param fetchedAt   when newsagg fetched it
@@ -24,6 +24,11 @@ public record Article(long id, long sourceId, String guid, String url, String ti
                       List<String> categories) {
     /** The longest plain-text summary newsagg stores. */
     public static final int SUMMARY_MAX_CHARS = 500;
+    /**
+     * The most UTF-8 bytes of sanitized HTML newsagg stores for one article (1 MiB); longer content is cut between
+     * elements, never inside a tag, an entity or a character. See docs/INGESTION.md.
+     */
+    public static final int CONTENT_HTML_MAX_BYTES = 1 << 20;
 
     public Article {
         Objects.requireNonNull(title, "title");

@@ -4,14 +4,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import newsagg.core.domain.NewArticle;
+import java.util.concurrent.atomic.LongAdder;
+import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.Source;
 import newsagg.core.ingest.fetch.Backoff;
 import newsagg.core.ingest.fetch.FeedFetcher;
@@ -20,6 +17,7 @@ import newsagg.core.ingest.fetch.FetchResult;
 import newsagg.core.ingest.normalize.FeedPipeline;
 import newsagg.core.ingest.normalize.NormalizedFeed;
 import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits;
 import newsagg.core.store.ArticleStore;
 import newsagg.core.store.SourceStore;
 import newsagg.core.store.UpsertResult;
@@ -31,13 +29,17 @@ import org.slf4j.LoggerFactory;
  * outcome on the source. A successful fetch (200 or 304) schedules the next one a poll interval later; a failure (a
  * network or HTTP error, a body that is not a feed, or anything unexpected) is recorded as the source's last error and
  * backs off exponentially, honouring {@code Retry-After} (see {@link Backoff}). Nothing is stored from a feed that
- * failed to parse. A feed with more than {@value #MAX_ARTICLES_PER_FETCH} articles is cut to its newest
- * {@value #MAX_ARTICLES_PER_FETCH} by publication time, so one huge feed cannot flood the store in one fetch.
- * {@link #refresh} never throws for a problem with one feed, so a poller can call it in a loop. Thread-safe.
+ * failed to parse. Parsing runs within the per-feed budget of {@link ParseLimits}: at most
+ * {@value #MAX_ARTICLES_PER_FETCH} items are read from one fetch (the first, in document order; the rest are counted,
+ * not parsed), fields are bounded, nesting is bounded and a deadline stops the work. One bad item never costs the
+ * feed: items that cannot be normalized or that the database refuses are dropped and counted, the rest stored, and
+ * the counts recorded on the source and kept here for metrics ({@link #droppedItemsTotal()}). {@link #refresh} never
+ * throws for a problem with one feed, not even an {@link Error} such as {@link StackOverflowError} or
+ * {@link OutOfMemoryError}, so a poller can call it in a loop. Thread-safe.
  */
 public final class FeedIngester {
 
-    /** The most articles stored from one fetch of one feed; the newest are kept. */
+    /** The most items read from one fetch of one feed; the first in document order are kept. */
     public static final int MAX_ARTICLES_PER_FETCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedIngester.class);
@@ -48,7 +50,8 @@ public final class FeedIngester {
     private final ChangeListener listener;
     private final Clock clock;
     private final Duration pollInterval;
-    private final FeedPipeline pipeline = new FeedPipeline();
+    private final FeedPipeline pipeline = new FeedPipeline(ParseLimits.DEFAULTS.withMaxItems(MAX_ARTICLES_PER_FETCH));
+    private final Map<DroppedItems.Reason, LongAdder> droppedTotal = new EnumMap<>(DroppedItems.Reason.class);
 
     /**
      * @param sources      where fetch outcomes are recorded
@@ -70,6 +73,9 @@ public final class FeedIngester {
             throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
         }
         this.pollInterval = pollInterval;
+        for (DroppedItems.Reason reason : DroppedItems.Reason.values()) {
+            droppedTotal.put(reason, new LongAdder());
+        }
     }
 
     /**
@@ -81,13 +87,30 @@ public final class FeedIngester {
         Objects.requireNonNull(source, "source");
         try {
             return refreshOrThrow(source);
-        } catch (RuntimeException e) {
+        } catch (StackOverflowError e) {
+            LOG.warn("refresh of source {} overflowed the stack", source.id());
+            return fail(source, "the feed could not be read: its structure is too deeply nested", null, clock.instant());
+        } catch (OutOfMemoryError e) {
+            LOG.warn("refresh of source {} ran out of memory", source.id());
+            return fail(source, "the feed could not be read: it needs more memory than one feed may use", null,
+                    clock.instant());
+        } catch (RuntimeException | Error e) {
+            // Any failure of one feed ends as that feed's error: the poller must survive it and the lease be released.
             LOG.warn("refresh of source {} ({}) failed unexpectedly: {}", source.id(), FeedUrls.redacted(source.feedUrl()),
-                    e.toString());
+                    e.getClass().getName());
             LOG.debug("stack trace of the failed refresh of source {}", source.id(), e);
-            return fail(source, "unexpected error while refreshing (" + e.getClass().getSimpleName()
-                    + "); see the server log", null, clock.instant());
+            return fail(source, "unexpected error while refreshing; see the server log", null, clock.instant());
         }
+    }
+
+    /**
+     * Items dropped since this ingester was made, by reason: past the item or size limit, unreadable, or refused by
+     * the database. For metrics; the counts only grow.
+     */
+    public Map<DroppedItems.Reason, Long> droppedItemsTotal() {
+        Map<DroppedItems.Reason, Long> out = new EnumMap<>(DroppedItems.Reason.class);
+        droppedTotal.forEach((reason, n) -> out.put(reason, n.sum()));
+        return out;
     }
 
     /** The poll interval this ingester schedules healthy sources with. */
@@ -133,11 +156,21 @@ public final class FeedIngester {
         try {
             feed = pipeline.parseFeed(f.body(), f.contentType(), f.finalUrl(), now);
         } catch (FeedParseException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return RefreshResult.error("parse interrupted by shutdown");
+            }
             return fail(source, e.getMessage(), null, now);
         }
-        UpsertResult stored = articles.upsert(source.id(), newest(feed.articles(), MAX_ARTICLES_PER_FETCH));
+        UpsertResult stored = articles.upsertSalvaging(source.id(), feed.articles());
+        DroppedItems dropped = stored.refused() == 0 ? feed.dropped()
+                : feed.dropped().plus(DroppedItems.of(DroppedItems.Reason.REFUSED_BY_DATABASE, stored.refused()));
+        dropped.counts().forEach((reason, n) -> droppedTotal.get(reason).add(n));
         sources.recordSuccess(source.id(), f.etag(), f.lastModified(), now, now.plus(pollInterval), feed.title(),
-                feed.siteUrl());
+                feed.siteUrl(), dropped);
+        if (dropped.total() > 0) {
+            LOG.info("source {}: {} items of the feed were not stored {}", source.id(), dropped.total(),
+                    dropped.byWireName());
+        }
         LOG.debug("source {} refreshed: {} inserted, {} updated", source.id(), stored.inserted(), stored.updated());
         if (stored.inserted() > 0 || stored.updated() > 0) {
             try {
@@ -146,7 +179,7 @@ public final class FeedIngester {
                 LOG.warn("change listener failed for source {}: {}", source.id(), e.toString());
             }
         }
-        return RefreshResult.ok(stored.inserted(), stored.updated());
+        return RefreshResult.ok(stored.inserted(), stored.updated(), dropped);
     }
 
     private RefreshResult fail(Source source, String message, Duration retryAfter, Instant now) {
@@ -158,17 +191,5 @@ public final class FeedIngester {
         }
         LOG.debug("source {} failed: {}", source.id(), message);
         return RefreshResult.error(message);
-    }
-
-    /** The newest {@code max} articles by publication time (feed order breaks ties), kept in feed order. */
-    static List<NewArticle> newest(List<NewArticle> all, int max) {
-        if (all.size() <= max) {
-            return all;
-        }
-        List<NewArticle> byAge = new ArrayList<>(all);
-        byAge.sort(Comparator.comparing(NewArticle::publishedAt).reversed());
-        Set<NewArticle> keep = Collections.newSetFromMap(new IdentityHashMap<>());
-        keep.addAll(byAge.subList(0, max));
-        return all.stream().filter(keep::contains).toList();
     }
 }

@@ -2,6 +2,7 @@ package newsagg.core.ingest;
 
 import java.util.Locale;
 import java.util.Objects;
+import newsagg.core.domain.DroppedItems;
 
 /**
  * The outcome of refreshing one source: whether the feed was fetched and stored ({@link Status#OK}), unchanged since
@@ -12,8 +13,9 @@ import java.util.Objects;
  * @param inserted new articles stored; 0 unless OK
  * @param updated  stored articles that changed; 0 unless OK
  * @param error    the failure message when the status is ERROR, else null
+ * @param dropped  items of the feed that were not stored, by reason; none unless OK
  */
-public record RefreshResult(Status status, int inserted, int updated, String error) {
+public record RefreshResult(Status status, int inserted, int updated, String error, DroppedItems dropped) {
 
     /** What a refresh came to. */
     public enum Status {
@@ -38,20 +40,26 @@ public record RefreshResult(Status status, int inserted, int updated, String err
         if ((status == Status.ERROR) != (error != null)) {
             throw new IllegalArgumentException("an error message is required for ERROR and only for ERROR");
         }
+        Objects.requireNonNull(dropped, "dropped");
     }
 
     /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles. */
     public static RefreshResult ok(int inserted, int updated) {
-        return new RefreshResult(Status.OK, inserted, updated, null);
+        return ok(inserted, updated, DroppedItems.NONE);
+    }
+
+    /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles and dropped others. */
+    public static RefreshResult ok(int inserted, int updated, DroppedItems dropped) {
+        return new RefreshResult(Status.OK, inserted, updated, null, dropped);
     }
 
     /** A 304 Not Modified. */
     public static RefreshResult notModified() {
-        return new RefreshResult(Status.NOT_MODIFIED, 0, 0, null);
+        return new RefreshResult(Status.NOT_MODIFIED, 0, 0, null, DroppedItems.NONE);
     }
 
     /** A failure with this message. */
     public static RefreshResult error(String message) {
-        return new RefreshResult(Status.ERROR, 0, 0, Objects.requireNonNull(message, "message"));
+        return new RefreshResult(Status.ERROR, 0, 0, Objects.requireNonNull(message, "message"), DroppedItems.NONE);
     }
 }

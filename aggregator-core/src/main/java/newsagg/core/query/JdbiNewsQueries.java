@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import newsagg.core.domain.DroppedItems;
+import newsagg.core.store.DroppedItemsColumn;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -82,12 +84,14 @@ public final class JdbiNewsQueries implements NewsQueries {
 
     // article_count is maintained by the triggers of migration V3 as articles are stored and deleted.
     private static final String SOURCES = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.last_fetch_dropped,
+                   s.article_count
             FROM sources s
             ORDER BY s.title, s.id""";
 
     private static final String SOURCE = """
-            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.article_count
+            SELECT s.id, s.title, s.feed_url, s.site_url, s.last_fetched_at, s.last_error, s.last_fetch_dropped,
+                   s.article_count
             FROM sources s
             WHERE s.id = :id""";
 
@@ -327,9 +331,10 @@ public final class JdbiNewsQueries implements NewsQueries {
     }
 
     private static SourceSummary sourceSummary(ResultSet rs, StatementContext ctx) throws SQLException {
+        DroppedItems dropped = DroppedItemsColumn.fromJson(rs.getString("last_fetch_dropped"));
         return new SourceSummary(rs.getLong("id"), rs.getString("title"), rs.getString("feed_url"),
                 rs.getString("site_url"), rs.getLong("article_count"), instant(rs, "last_fetched_at"),
-                rs.getString("last_error"));
+                rs.getString("last_error"), dropped.total(), dropped.byWireName());
     }
 
     /**

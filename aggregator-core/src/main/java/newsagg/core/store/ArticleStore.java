@@ -1,5 +1,6 @@
 package newsagg.core.store;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import newsagg.core.domain.NewArticle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Stores articles: one batch per fetched feed, upserted in one statement and one round trip. An article is identified
@@ -112,6 +114,47 @@ public final class ArticleStore {
                 .list());
         int inserted = (int) rows.stream().filter(Boolean::booleanValue).count();
         return new UpsertResult(inserted, rows.size() - inserted);
+    }
+
+    /**
+     * As {@link #upsert}, except that a batch the database refuses because of one article's data (SQLSTATE class 22,
+     * data exception, or 54, program limit exceeded) is stored again one article at a time, so that the articles it
+     * can hold are kept and only the others are counted as {@link UpsertResult#refused() refused}. Ingestion
+     * validates every article before this; this is the last wall, for what validation did not foresee.
+     */
+    public UpsertResult upsertSalvaging(long sourceId, List<NewArticle> batch) {
+        try {
+            return upsert(sourceId, batch);
+        } catch (UnableToExecuteStatementException e) {
+            if (!refusedForItsData(e)) {
+                throw e;
+            }
+        }
+        if (batch.size() == 1) {
+            return new UpsertResult(0, 0, 1);
+        }
+        UpsertResult total = UpsertResult.NONE;
+        for (NewArticle article : batch) {
+            try {
+                total = total.plus(upsert(sourceId, List.of(article)));
+            } catch (UnableToExecuteStatementException e) {
+                if (!refusedForItsData(e)) {
+                    throw e;
+                }
+                total = total.plus(new UpsertResult(0, 0, 1));
+            }
+        }
+        return total;
+    }
+
+    private static boolean refusedForItsData(UnableToExecuteStatementException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || state.startsWith("54");
+            }
+        }
+        return false;
     }
 
     /** How many articles are stored, over all sources. */

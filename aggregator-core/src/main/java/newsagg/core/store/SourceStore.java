@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.FetchState;
 import newsagg.core.domain.Source;
 import org.jdbi.v3.core.Jdbi;
@@ -34,7 +35,7 @@ public final class SourceStore {
 
     private static final String COLUMNS = """
             id, title, feed_url, site_url, created_at, etag, last_modified, last_fetched_at, next_fetch_at,
-            error_count, last_error""";
+            error_count, last_error, last_fetch_dropped""";
 
     private static final String INSERT = """
             INSERT INTO sources (title, feed_url, site_url) VALUES (:title, :feedUrl, :siteUrl)
@@ -61,7 +62,7 @@ public final class SourceStore {
             FROM due
             WHERE s.id = due.id
             RETURNING due.due_at, s.id, s.title, s.feed_url, s.site_url, s.created_at, s.etag, s.last_modified,
-                      s.last_fetched_at, s.next_fetch_at, s.error_count, s.last_error""";
+                      s.last_fetched_at, s.next_fetch_at, s.error_count, s.last_error, s.last_fetch_dropped""";
 
     private static final String RECORD_SUCCESS = """
             UPDATE sources SET
@@ -71,6 +72,7 @@ public final class SourceStore {
                 next_fetch_at = :nextFetchAt,
                 error_count = 0,
                 last_error = NULL,
+                last_fetch_dropped = :dropped::jsonb,
                 title = CASE WHEN title = feed_url THEN coalesce(:title, title) ELSE title END,
                 site_url = coalesce(site_url, :siteUrl)
             WHERE id = :id""";
@@ -177,7 +179,17 @@ public final class SourceStore {
      */
     public void recordSuccess(long id, String etag, String lastModified, Instant fetchedAt, Instant nextFetchAt,
                               String title, String siteUrl) {
+        recordSuccess(id, etag, lastModified, fetchedAt, nextFetchAt, title, siteUrl, DroppedItems.NONE);
+    }
+
+    /**
+     * Records a successful fetch, as {@link #recordSuccess(long, String, String, Instant, Instant, String, String)},
+     * together with the items of the feed that were not stored.
+     */
+    public void recordSuccess(long id, String etag, String lastModified, Instant fetchedAt, Instant nextFetchAt,
+                              String title, String siteUrl, DroppedItems dropped) {
         jdbi.useHandle(h -> h.createUpdate(RECORD_SUCCESS)
+                .bind("dropped", DroppedItemsColumn.toJson(dropped))
                 .bind("id", id)
                 .bind("etag", etag)
                 .bind("lastModified", lastModified)
@@ -219,7 +231,7 @@ public final class SourceStore {
     private static Source source(ResultSet rs, StatementContext ctx) throws SQLException {
         FetchState fetch = new FetchState(rs.getString("etag"), rs.getString("last_modified"),
                 instant(rs, "last_fetched_at"), instant(rs, "next_fetch_at"), rs.getInt("error_count"),
-                rs.getString("last_error"));
+                rs.getString("last_error"), DroppedItemsColumn.fromJson(rs.getString("last_fetch_dropped")));
         return new Source(rs.getLong("id"), rs.getString("title"), rs.getString("feed_url"),
                 rs.getString("site_url"), instant(rs, "created_at"), fetch);
     }

@@ -20,8 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import newsagg.core.NewsCore;
+import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.Source;
 import newsagg.core.ingest.RefreshResult.Status;
+import newsagg.core.ingest.fetch.Backoff;
 import newsagg.core.ingest.fetch.FeedFetcher;
 import newsagg.core.ingest.fetch.FetchSettings;
 import newsagg.core.ingest.fetch.TestServer;
@@ -258,20 +260,51 @@ class FeedIngesterIT {
     }
 
     @Test
-    void a_feed_with_more_than_the_cap_keeps_only_its_newest_articles() {
+    void a_feed_with_more_than_the_cap_stores_its_first_items_and_counts_the_rest_as_dropped() {
         int total = FeedIngester.MAX_ARTICLES_PER_FETCH + 200;
         server.on("/huge", serve(() -> rss("Huge", items("h", total))));
         Source s = source("/huge");
 
         RefreshResult result = ingester.refresh(s);
 
-        assertThat(result).isEqualTo(RefreshResult.ok(FeedIngester.MAX_ARTICLES_PER_FETCH, 0));
+        DroppedItems dropped = DroppedItems.of(DroppedItems.Reason.ITEM_LIMIT, 200);
+        assertThat(result).isEqualTo(RefreshResult.ok(FeedIngester.MAX_ARTICLES_PER_FETCH, 0, dropped));
         assertThat(articles(s.id())).isEqualTo(FeedIngester.MAX_ARTICLES_PER_FETCH);
-        // Item i is published i minutes after BASE, so the 200 oldest are h-0 .. h-199.
-        Instant oldestKept = core.jdbi().withHandle(h -> h.createQuery(
-                "SELECT min(published_at) FROM articles WHERE source_id = :id").bind("id", s.id())
+        // Reading stops at the cap, so the items kept are the first in document order: h-0 .. h-999.
+        Instant newestKept = core.jdbi().withHandle(h -> h.createQuery(
+                "SELECT max(published_at) FROM articles WHERE source_id = :id").bind("id", s.id())
                 .mapTo(Instant.class).one());
-        assertThat(oldestKept).isEqualTo(TestFeeds.BASE.plusSeconds(60L * 200));
+        assertThat(newestKept).isEqualTo(TestFeeds.BASE.plusSeconds(60L * (FeedIngester.MAX_ARTICLES_PER_FETCH - 1)));
+        assertThat(reload(s).fetch().lastDropped()).isEqualTo(dropped);
+        assertThat(ingester.droppedItemsTotal()).containsEntry(DroppedItems.Reason.ITEM_LIMIT, 200L);
+    }
+
+    @Test
+    void an_item_with_a_date_postgresql_cannot_hold_is_stored_undated_beside_the_others() {
+        // A lenient parse turns a bare "-0312" into the year -312, which PostgreSQL refused for the whole batch.
+        String feed = """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Dates</title><link>https://d.example/</link>
+                <item><guid>good-1</guid><title>Good one</title><pubDate>Mon, 02 Nov 2025 10:00:00 GMT</pubDate></item>
+                <item><guid>bad</guid><title>Bad date</title><pubDate>-0312</pubDate></item>
+                <item><guid>day99</guid><title>Day 99</title><pubDate>Mon, 99 Nov 2025 10:00:00 GMT</pubDate></item>
+                <item><guid>far</guid><title>Far future</title><pubDate>Mon, 02 Nov 99999 10:00:00 GMT</pubDate></item>
+                <item><guid>good-2</guid><title>Good two</title><pubDate>Tue, 03 Nov 2025 10:00:00 GMT</pubDate></item>
+                </channel></rss>""";
+        server.on("/dates", serve(() -> feed.getBytes(UTF_8)));
+        Source s = source("/dates");
+
+        RefreshResult result = ingester.refresh(s);
+
+        assertThat(result).isEqualTo(RefreshResult.ok(5, 0));
+        Map<String, Instant> published = new java.util.HashMap<>();
+        core.jdbi().useHandle(h -> h.createQuery("SELECT guid, published_at FROM articles WHERE source_id = :id")
+                .bind("id", s.id()).map((rs, ctx) -> Map.entry(rs.getString(1),
+                        rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
+                .forEach(e -> published.put(e.getKey(), e.getValue())));
+        assertThat(published).containsEntry("good-1", Instant.parse("2025-11-02T10:00:00Z"))
+                .containsEntry("good-2", Instant.parse("2025-11-03T10:00:00Z"))
+                .containsEntry("bad", NOW).containsEntry("day99", NOW).containsEntry("far", NOW);
+        assertThat(reload(s).fetch().lastError()).isNull();
     }
 
     @Test
@@ -283,10 +316,36 @@ class FeedIngesterIT {
         RefreshResult result = ingester.refresh(s);
 
         assertThat(result.status()).isEqualTo(Status.ERROR);
-        assertThat(result.error()).startsWith("unexpected error while refreshing (")
-                .doesNotContain("\n").doesNotContain("\tat ");
+        // A plain sentence: no exception class, no stack trace.
+        assertThat(result.error()).isEqualTo("unexpected error while refreshing; see the server log");
         assertThat(core.articles().count()).isZero();
         assertThat(changes).isEmpty();
+    }
+
+    @Test
+    void an_error_during_a_refresh_becomes_the_sources_error_and_releases_its_lease() {
+        server.on("/feed", serve(() -> rss("Errors", items("e", 2))));
+        Source created = source("/feed");
+        Duration lease = Duration.ofMinutes(10);
+        Instant claimedAt = created.fetch().nextFetchAt();
+        Source claimed = core.sources().claimDue(claimedAt, 10, lease).stream()
+                .filter(c -> c.id() == created.id()).findFirst().orElseThrow();
+        FeedIngester overflowing = new FeedIngester(core.sources(), core.articles(),
+                new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(true)),
+                (id, inserted, updated) -> {
+                    throw new StackOverflowError();
+                }, Clock.fixed(NOW, ZoneOffset.UTC), INTERVAL);
+
+        RefreshResult result = overflowing.refresh(claimed);
+
+        assertThat(result.status()).isEqualTo(Status.ERROR);
+        assertThat(result.error()).isEqualTo("the feed could not be read: its structure is too deeply nested");
+        Source after = reload(created);
+        assertThat(after.fetch().lastError()).isEqualTo(result.error());
+        assertThat(after.fetch().errorCount()).isEqualTo(1);
+        // Backed off from the refresh's clock, no longer held until the end of the lease.
+        assertThat(claimed.fetch().nextFetchAt()).isEqualTo(claimedAt.plus(lease));
+        assertThat(after.fetch().nextFetchAt()).isEqualTo(Backoff.nextFetch(NOW, 1, INTERVAL, null));
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>RFC 822/1123/2822: optional weekday, 1–2 digit day, English month name (3+ letters, "Sept"
  *       too), 2- or 4-digit year (2-digit: 00–49 → 20xx, 50–99 → 19xx, as RFC 2822 says), time with or
- *       without seconds, and a zone that is a numeric offset ({@code +0100}, {@code +01:00}, {@code +01}),
+ *       without seconds, or no time at all, and a zone that is a numeric offset ({@code +0100}, {@code +01:00}, {@code +01}),
  *       a name from {@link #ZONES}, a military letter, or absent (UTC). A trailing comment such as
  *       {@code (UTC)} is ignored. Military letters other than {@code Z} are read as UTC, as RFC 2822
  *       §4.3 advises, since RFC 822 defined their signs backwards.</li>
@@ -24,7 +24,13 @@ import java.util.regex.Pattern;
  *       seconds and fractional seconds, then {@code Z}, a numeric offset, {@code UTC}/{@code GMT}, or
  *       nothing (read as UTC).</li>
  * </ul>
- * Anything else, or an impossible value (month 13, hour 25), gives null.
+ * <ul>
+ *   <li>Month first ({@code July 15, 2012}, optionally a time with AM/PM), C's asctime and Twitter's
+ *       {@code Sun Jul 15 01:16:00 +0000 2012}, and a date without a time (midnight UTC) in every form.</li>
+ *   <li>Unix time: 9–10 digits as seconds, 13 digits as milliseconds.</li>
+ * </ul>
+ * A comma after the day, month or year is ignored. Anything else, or an impossible value (day 99, month 13,
+ * hour 25), gives null; {@link #recognised} tells the two apart.
  */
 final class DateParser {
     /**
@@ -45,8 +51,18 @@ final class DateParser {
             Map.entry("AEDT", 660), Map.entry("NZST", 720), Map.entry("NZDT", 780));
 
     private static final Pattern RFC822 = Pattern.compile(
-            "^(?:[A-Za-z]{2,9}\\.?,?\\s*)?(\\d{1,2})[\\s-]+([A-Za-z]{3,9})\\.?[\\s-]+(\\d{4}|\\d{2})"
-                    + "(?:\\s+|T)(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?\\s*(.*)$");
+            "^(?:[A-Za-z]{2,9}\\.?,?\\s*)?(\\d{1,2}),?[\\s-]+([A-Za-z]{3,9})\\.?,?[\\s-]+(\\d{4}|\\d{2}),?"
+                    + "(?:(?:\\s+|T)(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?)?\\s*(.*)$");
+    /** Month first, as US sites and some generators write it: {@code July 15, 2012 01:16:00 PM EST}. */
+    private static final Pattern MONTH_FIRST = Pattern.compile(
+            "^(?:[A-Za-z]{2,9}\\.?,?\\s*)?([A-Za-z]{3,9})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4}),?"
+                    + "(?:(?:\\s+|T)(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?(?:\\s*([AaPp][Mm]))?)?\\s*(.*)$");
+    /** C's asctime and Twitter's format: {@code Sun Jul 15 01:16:00 +0000 2012}, the zone optional. */
+    private static final Pattern ASCTIME = Pattern.compile(
+            "^[A-Za-z]{3,9},?\\s+([A-Za-z]{3,9})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?"
+                    + "(?:\\s+([A-Za-z]{1,5}|[+-]\\d{2}:?\\d{2}))?\\s+(\\d{4})$");
+    /** Unix time in seconds (9 to 10 digits, 1973 to 2286) or milliseconds (13 digits). */
+    private static final Pattern EPOCH = Pattern.compile("^(\\d{9,10}|\\d{13})$");
     private static final Pattern ISO = Pattern.compile(
             "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt\\s]+(\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9})\\d*)?)?)?\\s*(.*)$");
     private static final Pattern NUMERIC_OFFSET = Pattern.compile("^(?:GMT|UTC|UT)?([+-])(\\d{1,2}):?(\\d{2})?$");
@@ -73,10 +89,37 @@ final class DateParser {
             if (rfc.matches()) {
                 return rfc822(rfc);
             }
+            Matcher monthFirst = MONTH_FIRST.matcher(s);
+            if (monthFirst.matches()) {
+                return monthFirst(monthFirst);
+            }
+            Matcher asctime = ASCTIME.matcher(s);
+            if (asctime.matches()) {
+                return asctime(asctime);
+            }
+            Matcher epoch = EPOCH.matcher(s);
+            if (epoch.matches()) {
+                long n = Long.parseLong(epoch.group(1));
+                return epoch.group(1).length() == 13 ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+            }
         } catch (DateTimeException | NumberFormatException e) {
             return null;
         }
         return null;
+    }
+
+    /**
+     * Whether the string has the shape of a date this parser reads, whatever its values: a recognised date that
+     * {@link #parse} refuses (day 99, hour 25, month 13) is impossible, and is not handed to a more lenient parser
+     * that would roll it over into a wrong date.
+     */
+    static boolean recognised(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        String s = TRAILING_COMMENT.matcher(raw.trim().replaceAll("\\s+", " ")).replaceFirst("");
+        return ISO.matcher(s).matches() || RFC822.matcher(s).matches() || MONTH_FIRST.matcher(s).matches()
+                || ASCTIME.matcher(s).matches() || EPOCH.matcher(s).matches();
     }
 
     private static Instant iso(Matcher m) {
@@ -105,10 +148,40 @@ final class DateParser {
         if (m.group(3).length() == 2) {
             year += year < 50 ? 2000 : 1900;
         }
-        LocalDateTime ldt = LocalDateTime.of(year, month, Integer.parseInt(m.group(1)),
-                Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
-        Integer offset = offsetMinutes(m.group(7), true);
+        return at(year, month, Integer.parseInt(m.group(1)), m.group(4), m.group(5), m.group(6), null, m.group(7));
+    }
+
+    private static Instant monthFirst(Matcher m) {
+        int month = month(m.group(1));
+        if (month == 0) {
+            return null;
+        }
+        return at(Integer.parseInt(m.group(3)), month, Integer.parseInt(m.group(2)), m.group(4), m.group(5),
+                m.group(6), m.group(7), m.group(8));
+    }
+
+    private static Instant asctime(Matcher m) {
+        int month = month(m.group(1));
+        if (month == 0) {
+            return null;
+        }
+        return at(Integer.parseInt(m.group(7)), month, Integer.parseInt(m.group(2)), m.group(3), m.group(4),
+                m.group(5), null, m.group(6) == null ? "" : m.group(6));
+    }
+
+    /** A date and an optional time ({@code hour} null for midnight), with an optional AM/PM marker and a zone. */
+    private static Instant at(int year, int month, int day, String hour, String minute, String second,
+                              String amPm, String zone) {
+        int h = hour == null ? 0 : Integer.parseInt(hour);
+        if (amPm != null) {
+            if (h < 1 || h > 12) {
+                return null;
+            }
+            h = h % 12 + (amPm.equalsIgnoreCase("pm") ? 12 : 0);
+        }
+        LocalDateTime ldt = LocalDateTime.of(year, month, day, h, minute == null ? 0 : Integer.parseInt(minute),
+                second == null ? 0 : Integer.parseInt(second));
+        Integer offset = offsetMinutes(zone, true);
         return offset == null ? null : ldt.toInstant(ZoneOffset.ofTotalSeconds(offset * 60));
     }
 

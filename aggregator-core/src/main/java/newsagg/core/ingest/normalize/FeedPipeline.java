@@ -3,17 +3,32 @@ package newsagg.core.ingest.normalize;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.parse.FeedParseException;
 import newsagg.core.ingest.parse.FeedParser;
+import newsagg.core.ingest.parse.ParseDeadline;
+import newsagg.core.ingest.parse.ParseLimits;
 
 /**
  * Parse then normalize in one call: what the fetcher hands over (decompressed body, Content-Type,
- * final URL, fetch time) in, articles ready for the store out. Thread-safe.
+ * final URL, fetch time) in, articles ready for the store out, within one {@link ParseLimits} budget per feed whose
+ * deadline covers both steps. Thread-safe.
  */
 public final class FeedPipeline {
     private final FeedParser parser = new FeedParser();
     private final Normalizer normalizer = new Normalizer();
+    private final ParseLimits limits;
+
+    /** A pipeline with the {@linkplain ParseLimits#DEFAULTS default} per-feed budget. */
+    public FeedPipeline() {
+        this(ParseLimits.DEFAULTS);
+    }
+
+    /** A pipeline whose parse and normalization of each feed stay within {@code limits}. */
+    public FeedPipeline(ParseLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
 
     /**
      * @param body        decompressed response body
@@ -36,6 +51,7 @@ public final class FeedPipeline {
      */
     public NormalizedFeed parseFeed(byte[] body, String contentType, URI feedUrl, Instant fetchedAt)
             throws FeedParseException {
-        return normalizer.normalizeFeed(parser.parse(body, contentType), feedUrl, fetchedAt);
+        ParseDeadline deadline = ParseDeadline.start(limits.deadline());
+        return normalizer.normalizeFeed(parser.parse(body, contentType, limits, deadline), feedUrl, fetchedAt, deadline);
     }
 }

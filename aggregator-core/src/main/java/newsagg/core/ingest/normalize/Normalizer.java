@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,19 +16,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import newsagg.core.domain.Article;
+import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
+import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed;
 import newsagg.core.ingest.parse.RawEntry;
 import org.jsoup.Jsoup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link ParsedFeed} into {@link NewArticle}s: plain-text titles (derived from the summary when
  * missing), http(s) links resolved against {@code xml:base}, the site link or the feed URL, allowlist-
- * sanitized content with relative URLs made absolute, a plain-text summary of at most
+ * sanitized content with relative URLs made absolute (at most {@link Article#CONTENT_HTML_MAX_BYTES} bytes of UTF-8,
+ * cut between elements), a plain-text summary of at most
  * {@link Article#SUMMARY_MAX_CHARS} characters, dates parsed leniently and never later than the fetch
  * time, bounded authors and categories, and a bounded dedupe key ({@code g:}/{@code l:}/{@code h:}
- * followed by a base64url SHA-256 of the GUID, link or title+content). Entries with the same key
- * collapse to the first. Thread-safe once constructed.
+ * followed by a base64url SHA-256 of the GUID, link or title+content; a GUID that items with different links share
+ * in one feed is hashed with each item's link). Entries with the same key collapse to the first. Thread-safe once constructed.
  */
 public final class Normalizer {
     static final int DERIVED_TITLE_CHARS = 80;
@@ -36,7 +43,16 @@ public final class Normalizer {
     static final int MAX_AUTHOR_CHARS = 200;
     static final int MAX_CATEGORIES = 20;
     static final int MAX_CATEGORY_CHARS = 100;
+    /** How much of the sanitized HTML the plain-text summary is taken from. */
+    static final int SUMMARY_SOURCE_CHARS = 64 * 1024;
     static final String UNTITLED = "(untitled)";
+    /**
+     * Dates before this are read as mistakes (a two-digit year taken as year 20, a negative year from a lenient
+     * parse), not as publication times: no web feed predates it.
+     */
+    static final Instant EARLIEST_DATE = Instant.parse("1900-01-01T00:00:00Z");
+
+    private static final Logger LOG = LoggerFactory.getLogger(Normalizer.class);
 
     private final HtmlSanitizer sanitizer = new HtmlSanitizer();
 
@@ -57,35 +73,105 @@ public final class Normalizer {
      * (resolved against the feed URL, http(s) only).
      */
     public NormalizedFeed normalizeFeed(ParsedFeed feed, URI feedUrl, Instant fetchedAt) {
+        try {
+            return normalizeFeed(feed, feedUrl, fetchedAt, null);
+        } catch (FeedParseException e) {
+            throw new IllegalStateException("no deadline was set, so none can pass", e);
+        }
+    }
+
+    /**
+     * As {@link #normalizeFeed(ParsedFeed, URI, Instant)}, checking {@code deadline} (when not null) before each entry.
+     * An entry whose normalization fails is dropped and counted as {@link DroppedItems.Reason#UNREADABLE}; the others
+     * are kept.
+     *
+     * @throws FeedParseException when the deadline passes
+     */
+    NormalizedFeed normalizeFeed(ParsedFeed feed, URI feedUrl, Instant fetchedAt, ParseDeadline deadline)
+            throws FeedParseException {
         Objects.requireNonNull(feedUrl, "feedUrl");
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         URI site = Urls.resolveHttp(feedUrl, feed.siteUrl());
-        Map<String, NewArticle> byKey = new LinkedHashMap<>();
+        List<NewArticle> all = new ArrayList<>(feed.entries().size());
+        int unreadable = 0;
         for (RawEntry entry : feed.entries()) {
-            NewArticle article = normalize(entry, feedUrl, site, fetchedAt);
-            byKey.putIfAbsent(article.dedupeKey(), article);
+            if (deadline != null) {
+                deadline.check();
+            }
+            try {
+                all.add(normalize(entry, feedUrl, site, fetchedAt));
+            } catch (RuntimeException | StackOverflowError e) {
+                // One entry that cannot be normalized must not cost the feed its other entries.
+                LOG.debug("dropped an entry of {} that could not be normalized: {}", feedUrl, e.toString());
+                unreadable++;
+            }
         }
+        Set<String> sharedGuids = guidsWithSeveralLinks(all);
+        Map<String, NewArticle> byKey = new LinkedHashMap<>();
+        for (NewArticle article : all) {
+            NewArticle keyed = sharedGuids.contains(article.dedupeKey()) && article.url() != null
+                    ? withKey(article, "g:" + sha256(article.guid() + "\u0000" + article.url())) : article;
+            byKey.putIfAbsent(keyed.dedupeKey(), keyed);
+        }
+        DroppedItems dropped = unreadable == 0 ? feed.dropped()
+                : feed.dropped().plus(DroppedItems.of(DroppedItems.Reason.UNREADABLE, unreadable));
         return new NormalizedFeed(plainTitle(feed.title()), site == null ? null : site.toString(),
-                List.copyOf(byKey.values()));
+                List.copyOf(byKey.values()), dropped);
     }
 
     private NewArticle normalize(RawEntry e, URI feedUrl, URI site, Instant fetchedAt) {
-        URI base = Urls.entryBase(feedUrl, site, e.xmlBases());
-        URI link = Urls.resolveHttp(base, e.link());
+        URI base = Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.contentBase()));
+        URI link = Urls.resolveHttp(Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.linkBase())), e.link());
         String url = link == null ? null : link.toString();
 
         String contentSource = notBlank(e.contentHtml()) ? e.contentHtml() : e.summaryHtml();
         String summarySource = notBlank(e.summaryHtml()) ? e.summaryHtml() : e.contentHtml();
-        String contentHtml = sanitizer.sanitize(contentSource, base);
+        String contentHtml = sanitizer.sanitize(contentSource, base, Article.CONTENT_HTML_MAX_BYTES);
         String summaryHtml = Objects.equals(summarySource, contentSource) ? contentHtml
-                : sanitizer.sanitize(summarySource, base);
-        String summary = Text.truncate(HtmlSanitizer.text(summaryHtml), Article.SUMMARY_MAX_CHARS);
+                : sanitizer.sanitize(summarySource, base, Article.CONTENT_HTML_MAX_BYTES);
+        // The summary is 500 characters of text: reading a megabyte of content for it would only cost memory.
+        String summary = Text.truncate(HtmlSanitizer.text(HtmlSanitizer.safePrefix(summaryHtml, SUMMARY_SOURCE_CHARS)),
+                Article.SUMMARY_MAX_CHARS);
 
         String title = title(e.title(), summary);
         String guid = notBlank(e.id()) ? Text.clip(e.id().strip(), MAX_GUID_CHARS) : null;
         String key = dedupeKey(e.id(), url, title, contentHtml);
         return new NewArticle(key, guid, url, title, summary, contentHtml, author(e.authors()),
                 publishedAt(e.dateText(), e.parsedDate(), fetchedAt), fetchedAt, categories(e.categories()));
+    }
+
+    /**
+     * The GUID keys that, in this feed, belong to items with different links: such a GUID does not identify one
+     * article (generators that give every item the site's URL as GUID do this), so its items are told apart by GUID
+     * and link together.
+     */
+    private static Set<String> guidsWithSeveralLinks(List<NewArticle> articles) {
+        Map<String, String> firstLink = new HashMap<>();
+        Set<String> shared = new HashSet<>();
+        for (NewArticle a : articles) {
+            if (a.dedupeKey().startsWith("g:") && a.url() != null) {
+                String seen = firstLink.putIfAbsent(a.dedupeKey(), a.url());
+                if (seen != null && !seen.equals(a.url())) {
+                    shared.add(a.dedupeKey());
+                }
+            }
+        }
+        return shared;
+    }
+
+    private static NewArticle withKey(NewArticle a, String key) {
+        return new NewArticle(key, a.guid(), a.url(), a.title(), a.summary(), a.contentHtml(), a.author(),
+                a.publishedAt(), a.fetchedAt(), a.categories());
+    }
+
+    /** The item's {@code xml:base} chain with an element's own base last (RFC 3986 resolution in order). */
+    private static List<String> withInner(List<String> itemBases, String inner) {
+        if (inner == null) {
+            return itemBases;
+        }
+        List<String> all = new ArrayList<>(itemBases);
+        all.add(inner);
+        return all;
     }
 
     /** The title as plain text; when empty, the start of the summary; else "(untitled)". */
@@ -102,15 +188,37 @@ public final class Normalizer {
 
     /** A title as plain text, at most {@value #MAX_TITLE_CHARS} characters; null when it is absent or blank. */
     static String plainTitle(String raw) {
-        String t = raw == null ? "" : Text.collapse(raw.indexOf('<') >= 0 || raw.indexOf('&') >= 0
-                ? Jsoup.parseBodyFragment(raw).text() : raw);
+        String t = plainText(raw);
         return t.isEmpty() ? null : Text.truncate(t, MAX_TITLE_CHARS);
     }
 
-    /** The publication time: parsed text, else the library's parse, else the fetch time; never after fetch. */
+    /**
+     * Text that may be HTML, as plain text. When reading it as HTML leaves nothing although it is not blank (a title
+     * that is only {@code <>} or {@code <untitled>}), the angle brackets were meant literally, and the text is kept as
+     * written.
+     */
+    private static String plainText(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        if (raw.indexOf('<') < 0 && raw.indexOf('&') < 0) {
+            return Text.collapse(raw);
+        }
+        String text = Text.collapse(Jsoup.parseBodyFragment(raw).text());
+        return text.isEmpty() ? Text.collapse(raw) : text;
+    }
+
+    /**
+     * The publication time: the parsed text, else (when the text is not a date shape this parser knows) the library's
+     * parse, else the fetch time; never after the fetch time, and an impossible date (day 99, hour 25) or one before
+     * {@link #EARLIEST_DATE} is undated, so it gets the fetch time. Every result is a timestamp PostgreSQL can hold.
+     */
     static Instant publishedAt(String dateText, Instant libraryDate, Instant fetchedAt) {
         Instant parsed = DateParser.parse(dateText);
-        Instant when = parsed != null ? parsed : libraryDate != null ? libraryDate : fetchedAt;
+        Instant when = parsed != null ? parsed : DateParser.recognised(dateText) ? null : libraryDate;
+        if (when == null || when.isBefore(EARLIEST_DATE)) {
+            return fetchedAt;
+        }
         return when.isAfter(fetchedAt) ? fetchedAt : when;
     }
 
@@ -128,7 +236,7 @@ public final class Normalizer {
     private static String author(List<String> authors) {
         List<String> names = new ArrayList<>();
         for (String a : authors) {
-            String n = Text.collapse(a.indexOf('<') >= 0 || a.indexOf('&') >= 0 ? Jsoup.parseBodyFragment(a).text() : a);
+            String n = plainText(a);
             if (!n.isEmpty() && !names.contains(n)) {
                 names.add(n);
             }

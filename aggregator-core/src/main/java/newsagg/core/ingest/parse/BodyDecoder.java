@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class BodyDecoder {
     private static final Pattern CHARSET_PARAM =
-            Pattern.compile("(?i)(?:^|;)\\s*charset\\s*=\\s*\"?([^\";\\s]+)\"?");
+            Pattern.compile("(?i)(?:^|;)\\s*charset\\s*=\\s*[\"']?([^\"';\\s]+)[\"']?");
     private static final Pattern XML_DECL_ENCODING =
             Pattern.compile("^\\s*<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._:-]+)[\"']");
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class FeedParser {
     private static final Pattern HTML_START = Pattern.compile(
-            "^(?:\\s|<\\?[^>]*>|<!--.*?-->)*<(?:html|head|body)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+            "^(?:\\s|<\\?[^>]*>|<!--.*?-->|<!DOCTYPE[^>\\[]*>)*<(?:html|head|body)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /**
      * Parses a body.
@@ -23,6 +23,22 @@ public final class FeedParser {
      * @throws FeedParseException when the body is not a feed, is malformed, or is refused for safety
      */
     public ParsedFeed parse(byte[] body, String contentType) throws FeedParseException {
+        return parse(body, contentType, ParseLimits.DEFAULTS, ParseDeadline.start(ParseLimits.DEFAULTS.deadline()));
+    }
+
+    /**
+     * Parses a body within a budget: see {@link ParseLimits}.
+     *
+     * @param body        the decompressed body
+     * @param contentType the Content-Type header, may be null
+     * @param limits      the item, depth and size limits
+     * @param deadline    when to give up
+     * @return the feed, with at most {@link ParseLimits#maxItems()} entries in document order
+     * @throws FeedParseException when the body is not a feed, is malformed, is refused for safety, nests too deep or
+     *                            takes past the deadline
+     */
+    public ParsedFeed parse(byte[] body, String contentType, ParseLimits limits, ParseDeadline deadline)
+            throws FeedParseException {
         if (body == null || body.length == 0) {
             throw new FeedParseException("not a feed: empty body");
         }
@@ -33,7 +49,7 @@ public final class FeedParser {
         }
         char first = text.charAt(start);
         if (first == '{') {
-            return JsonFeedReader.read(text);
+            return JsonFeedReader.read(text, limits, deadline);
         }
         if (first != '<') {
             throw new FeedParseException("not a feed: content is neither XML nor JSON");
@@ -41,7 +57,7 @@ public final class FeedParser {
         if (HTML_START.matcher(text.substring(start, Math.min(text.length(), start + 8192))).find()) {
             throw new FeedParseException("not a feed: looks like an HTML page");
         }
-        return RomeFeedReader.read(XmlText.prepare(text));
+        return RomeFeedReader.read(XmlText.prepare(text), limits, deadline);
     }
 
     private static int firstSignificant(String s) {

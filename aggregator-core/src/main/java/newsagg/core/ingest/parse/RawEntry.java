@@ -17,13 +17,23 @@ import java.util.List;
  * @param categories  category labels in feed order
  * @param dateText    the raw publication (else update) date string, null when absent
  * @param parsedDate  the date as the underlying library parsed it, null when it did not
+ * @param linkBase    the {@code xml:base} of the link element itself, applied after {@code xmlBases}; null when none
+ * @param contentBase the {@code xml:base} of the content (else summary) element itself; null when none
  */
 public record RawEntry(String id, String link, List<String> xmlBases, String title, String summaryHtml,
                        String contentHtml, List<String> authors, List<String> categories, String dateText,
-                       Instant parsedDate) {
+                       Instant parsedDate, String linkBase, String contentBase) {
     public RawEntry {
         xmlBases = List.copyOf(xmlBases);
         authors = List.copyOf(authors);
         categories = List.copyOf(categories);
+    }
+
+    /** An entry whose link and content elements carry no {@code xml:base} of their own. */
+    public RawEntry(String id, String link, List<String> xmlBases, String title, String summaryHtml,
+                    String contentHtml, List<String> authors, List<String> categories, String dateText,
+                    Instant parsedDate) {
+        this(id, link, xmlBases, title, summaryHtml, contentHtml, authors, categories, dateText, parsedDate, null,
+                null);
     }
 }

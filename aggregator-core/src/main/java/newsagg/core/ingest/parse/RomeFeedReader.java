@@ -9,10 +9,7 @@ import com.rometools.rome.feed.synd.SyndFeedImpl;
 import com.rometools.rome.feed.synd.SyndLink;
 import com.rometools.rome.feed.synd.SyndPerson;
 import com.rometools.rome.io.FeedException;
-import com.rometools.rome.io.SAXBuilder;
 import com.rometools.rome.io.WireFeedInput;
-import com.rometools.rome.io.impl.XmlFixerReader;
-import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,62 +18,81 @@ import java.util.List;
 import java.util.Locale;
 import org.jdom2.Document;
 import org.jdom2.Element;
-import org.jdom2.JDOMException;
 import org.jdom2.Namespace;
-import org.jdom2.input.JDOMParseException;
 
 /**
- * Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 with Rome. Rome's own SAX builder is used because, with
- * doctypes disallowed (Rome's default), it sets {@code disallow-doctype-decl}, turns off external
- * general and parameter entities and external DTD loading, and does not expand entities; the text it
- * receives has already had any DOCTYPE refused or removed by {@link XmlText}, so this is a second wall.
- * The JDOM tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and
- * the raw date string.
+ * Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 with Rome, from a JDOM tree that {@link BoundedDocumentBuilder} built
+ * within the feed's budget (a StAX reader with DTDs and external entities off, refusing any DOCTYPE); the text it
+ * receives has already had any DOCTYPE refused or removed by {@link XmlText}, so that is a second wall. The JDOM
+ * tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and the raw date string.
  */
 final class RomeFeedReader {
-    private static final int MAX_MESSAGE_CHARS = 160;
+    private static final Namespace CONTENT = Namespace.getNamespace("http://purl.org/rss/1.0/modules/content/");
     private static final List<String> DATE_ELEMENTS =
             List.of("pubDate", "published", "issued", "date", "created", "updated", "modified");
 
     private RomeFeedReader() {
     }
 
-    static ParsedFeed read(String xml) throws FeedParseException {
-        SafeInput input = new SafeInput();
-        Document doc = buildDocument(input, xml);
+    static ParsedFeed read(String xml, ParseLimits limits, ParseDeadline deadline) throws FeedParseException {
+        BoundedDocumentBuilder.Result built =
+                BoundedDocumentBuilder.build(new StringReader(xml), limits, deadline);
+        Document doc = built.document();
         Element root = doc.getRootElement();
         if (root.getName().equalsIgnoreCase("html")) {
             throw new FeedParseException("not a feed: looks like an HTML page");
         }
+        wrapChannellessRss(root);
         WireFeed wire;
         try {
-            wire = input.build(doc);
+            wire = new WireFeedInput().build(doc);
         } catch (IllegalArgumentException e) {
             throw new FeedParseException("not a feed: unrecognised XML root element <" + root.getName() + ">");
-        } catch (FeedException | RuntimeException e) {
-            throw new FeedParseException("not a readable feed: " + shortMessage(e));
+        } catch (FeedException | RuntimeException | StackOverflowError e) {
+            throw new FeedParseException("not a readable feed: the <" + root.getName()
+                    + "> document does not have the structure its format requires");
         }
+        deadline.check();
         SyndFeed feed = new SyndFeedImpl(wire);
         List<Element> itemElements = itemElements(root);
         List<SyndEntry> entries = feed.getEntries();
         boolean paired = itemElements.size() == entries.size();
         List<RawEntry> raw = new ArrayList<>(entries.size());
+        boolean atom = root.getName().equals("feed");
+        List<String> feedAuthors = atom ? TreeText.atomAuthors(root) : List.of();
         for (int i = 0; i < entries.size(); i++) {
-            raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null));
+            raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null, atom, feedAuthors));
         }
-        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), feed.getLink(), raw);
+        return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), siteLink(root, atom, feed.getLink()), raw,
+                built.dropped());
     }
 
-    private static Document buildDocument(SafeInput input, String xml) throws FeedParseException {
-        try {
-            return input.saxBuilder().build(new XmlFixerReader(new StringReader(xml)));
-        } catch (JDOMParseException e) {
-            String detail = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            String where = e.getLineNumber() > 0 ? " at line " + e.getLineNumber() : "";
-            throw new FeedParseException("malformed XML" + where + ": " + clip(detail));
-        } catch (JDOMException | IOException | RuntimeException | StackOverflowError e) {
-            throw new FeedParseException("malformed XML: " + shortMessage(e));
+    /**
+     * The site the feed belongs to: Atom's {@code rel="alternate"} link (Rome may give {@code rel="self"}, the feed
+     * itself), else an RSS channel's {@code <link>}, else its {@code atom:link} alternate.
+     */
+    private static String siteLink(Element root, boolean atom, String romeLink) {
+        if (atom) {
+            return TreeText.alternateLink(root);
         }
+        Element channel = root.getChild("channel", root.getNamespace());
+        if (romeLink == null && channel != null) {
+            return TreeText.alternateLink(channel);
+        }
+        return romeLink;
+    }
+
+    /**
+     * An RSS document whose items sit directly under {@code <rss>}, without the {@code <channel>} RSS requires, is
+     * read as if its children were wrapped in one: feedparser and gofeed read such feeds too.
+     */
+    private static void wrapChannellessRss(Element root) {
+        if (!root.getName().equals("rss") || root.getChild("channel", root.getNamespace()) != null) {
+            return;
+        }
+        Element channel = new Element("channel", root.getNamespace());
+        channel.addContent(root.removeContent());
+        root.addContent(channel);
     }
 
     private static List<Element> itemElements(Element root) {
@@ -102,9 +118,12 @@ final class RomeFeedReader {
         return out;
     }
 
-    private static RawEntry toRaw(SyndEntry e, Element el) {
+    private static RawEntry toRaw(SyndEntry e, Element el, boolean atom, List<String> feedAuthors) {
         String id = el != null ? firstChildText(el, List.of("guid", "id")) : e.getUri();
         String link = e.getLink();
+        if (link == null && el != null) {
+            link = TreeText.alternateLink(el);
+        }
         if (link == null && !e.getLinks().isEmpty()) {
             SyndLink first = e.getLinks().get(0);
             link = first.getHref();
@@ -121,8 +140,54 @@ final class RomeFeedReader {
                 break;
             }
         }
-        return new RawEntry(id, link, bases, title, summary, content, authors(e), categories(e), dateText,
-                date != null ? date.toInstant() : null);
+        List<String> authors = authors(e);
+        if (el != null && atom) {
+            // RFC 4287 §3.1: a text construct without a type is text, and xhtml is markup; Rome reads neither so.
+            title = orElse(TreeText.atomText(atomChild(el, "title")), title);
+            summary = orElse(TreeText.atomText(atomChild(el, "summary")), summary);
+            content = orElse(TreeText.atomText(atomChild(el, "content")), content);
+            List<String> own = TreeText.atomAuthors(el);
+            Element source = atomChild(el, "source");
+            // RFC 4287 §4.2.1: an entry without an author has its source's, else the feed's.
+            authors = !own.isEmpty() ? own : source != null && !TreeText.atomAuthors(source).isEmpty()
+                    ? TreeText.atomAuthors(source) : feedAuthors;
+        } else if (el != null) {
+            Element titleEl = TreeText.child(el, "title", Namespace.NO_NAMESPACE, el.getNamespace());
+            title = titleEl != null ? TreeText.rssText(titleEl) : orElse(dcText(el, "title"), title);
+            Element authorEl = TreeText.child(el, "author", Namespace.NO_NAMESPACE, el.getNamespace());
+            List<String> creators = TreeText.dcCreators(el);
+            if (authorEl != null && !authorEl.getChildren().isEmpty()) {
+                authors = List.of(TreeText.rssText(authorEl));
+            } else if (authors.isEmpty() && !creators.isEmpty()) {
+                authors = creators;
+            }
+        }
+        String linkBase = null;
+        String contentBase = null;
+        if (el != null) {
+            Element linkEl = atom ? TreeText.alternateLinkElement(el)
+                    : TreeText.child(el, "link", Namespace.NO_NAMESPACE, el.getNamespace());
+            Element contentEl = atom ? orElse(atomChild(el, "content"), atomChild(el, "summary"))
+                    : orElse(el.getChild("encoded", CONTENT), TreeText.child(el, "description", Namespace.NO_NAMESPACE,
+                    el.getNamespace()));
+            linkBase = linkEl != null ? linkEl.getAttributeValue("base", Namespace.XML_NAMESPACE) : null;
+            contentBase = contentEl != null ? contentEl.getAttributeValue("base", Namespace.XML_NAMESPACE) : null;
+        }
+        return new RawEntry(id, link, bases, title, summary, content, authors, categories(e), dateText,
+                date != null ? date.toInstant() : null, linkBase, contentBase);
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static Element atomChild(Element entry, String name) {
+        return TreeText.child(entry, name, entry.getNamespace(), TreeText.ATOM);
+    }
+
+    private static String dcText(Element el, String name) {
+        Element dc = el.getChild(name, TreeText.DC);
+        return dc == null ? null : TreeText.rssText(dc);
     }
 
     /** Plain-text constructs are escaped so that the normalizer can treat every string as HTML. */
@@ -130,7 +195,7 @@ final class RomeFeedReader {
         String type = c.getType() == null ? "" : c.getType().toLowerCase(Locale.ROOT);
         String v = c.getValue();
         if (v != null && (type.equals("text") || type.equals("text/plain"))) {
-            return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+            return TreeText.escape(v);
         }
         return v;
     }
@@ -190,26 +255,4 @@ final class RomeFeedReader {
         };
     }
 
-    private static String shortMessage(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : clip(e.getMessage());
-    }
-
-    private static String clip(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        String one = s.replaceAll("\\s+", " ").trim();
-        return one.length() <= MAX_MESSAGE_CHARS ? one : one.substring(0, MAX_MESSAGE_CHARS) + "…";
-    }
-
-    /** Exposes Rome's hardened SAX builder, which {@link WireFeedInput} keeps protected. */
-    private static final class SafeInput extends WireFeedInput {
-        SafeInput() {
-            setAllowDoctypes(false);
-        }
-
-        SAXBuilder saxBuilder() {
-            return createSAXBuilder();
-        }
-    }
 }

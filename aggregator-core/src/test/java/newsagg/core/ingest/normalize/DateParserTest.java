@@ -64,6 +64,23 @@ class DateParserTest {
             2003-06-10 04:00:00                   | 2003-06-10T04:00:00Z
             2003-06-10 04:00:00 UTC               | 2003-06-10T04:00:00Z
             2003-06-10                            | 2003-06-10T00:00:00Z
+            Tue, 10 Jun 2003                      | 2003-06-10T00:00:00Z
+            10 Jun 2003                           | 2003-06-10T00:00:00Z
+            10 Jun 2003 GMT                       | 2003-06-10T00:00:00Z
+            Tue, 10, Jun 2003 04:00:00 GMT        | 2003-06-10T04:00:00Z
+            Tue, 10 Jun, 2003 04:00:00 GMT        | 2003-06-10T04:00:00Z
+            Tue, 10 Jun 2003, 04:00:00 GMT        | 2003-06-10T04:00:00Z
+            Sun Jul 15 01:16:00 +0000 2012        | 2012-07-15T01:16:00Z
+            Sun Jul 15 01:16:00 2012              | 2012-07-15T01:16:00Z
+            Sun Jul 15 01:16:00 PDT 2012          | 2012-07-15T08:16:00Z
+            'July 15, 2012'                       | 2012-07-15T00:00:00Z
+            'Jul 15, 2012 01:16:00 PM EST'        | 2012-07-15T18:16:00Z
+            'Sunday, July 15th, 2012 12:05 AM UTC' | 2012-07-15T00:05:00Z
+            Tue, 10 Jun 2003 04:00:00 UTC         | 2003-06-10T04:00:00Z
+            2003-06-10T04:00:00 UTC               | 2003-06-10T04:00:00Z
+            1342314960                            | 2012-07-15T01:16:00Z
+            1342314960000                         | 2012-07-15T01:16:00Z
+            1234567890                            | 2009-02-13T23:31:30Z
             """)
     void accepted_date_forms(String raw, String expected) {
         assertThat(DateParser.parse(raw)).isEqualTo(Instant.parse(expected));
@@ -73,8 +90,26 @@ class DateParserTest {
     @ValueSource(strings = {"", "   ", "yesterday", "not a date", "Tue, 32 Jun 2003 04:00:00 GMT",
             "Tue, 10 Foo 2003 04:00:00 GMT", "Tue, 10 Jun 2003 25:00:00 GMT", "Tue, 10 Jun 2003 04:00:00 XYZ",
             "Tue, 10 Jun 2003 04:00:00 +2500", "2003-13-10T04:00:00Z", "2003-02-30", "2003-06-10T04:00:00 garbage",
-            "1234567890"})
+            "-0312", "12345", "Sun Jul 99 01:16:00 +0000 2012", "Jul 15, 2012 13:00 PM"})
     void garbage_gives_null(String raw) {
+        assertThat(DateParser.parse(raw)).isNull();
+    }
+
+    /** Impossible values in a known shape are told apart from unknown text, so no lenient parser rolls them over. */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            Tue, 99 Jun 2003 04:00:00 GMT | true
+            Tue, 10 Jun 2003 25:00:00 GMT | true
+            2003-06-99T04:00:00Z          | true
+            2003-06-10T25:00:00Z          | true
+            2003-13-10                    | true
+            Sun Jul 15 25:16:00 +0000 2012 | true
+            yesterday                     | false
+            -0312                         | false
+            20-07-15                      | false
+            """)
+    void impossible_dates_are_recognised_as_dates(String raw, boolean recognised) {
+        assertThat(DateParser.recognised(raw)).isEqualTo(recognised);
         assertThat(DateParser.parse(raw)).isNull();
     }
 

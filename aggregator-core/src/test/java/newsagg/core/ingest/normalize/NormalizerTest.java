@@ -156,6 +156,13 @@ class NormalizerTest {
             NULL                           | NULL                  | 2024-05-01T12:00:00Z
             2099-01-01T00:00:00Z           | NULL                  | 2024-05-01T12:00:00Z
             NULL                           | 2099-01-01T00:00:00Z  | 2024-05-01T12:00:00Z
+            Tue, 99 Jun 2003 04:00:00 GMT  | 2003-09-07T04:00:00Z  | 2024-05-01T12:00:00Z
+            2003-06-10T25:00:00Z           | 2003-06-11T01:00:00Z  | 2024-05-01T12:00:00Z
+            -0312                          | -0312-01-01T00:00:00Z | 2024-05-01T12:00:00Z
+            20-07-15                       | 0020-07-15T00:00:00Z  | 2024-05-01T12:00:00Z
+            NULL                           | 1899-12-31T23:59:59Z  | 2024-05-01T12:00:00Z
+            NULL                           | 1900-01-01T00:00:00Z  | 1900-01-01T00:00:00Z
+            1342314960                     | NULL                  | 2012-07-15T01:16:00Z
             """)
     void dates_fall_back_to_the_fetch_time_and_never_exceed_it(String text, String library, String expected) {
         RawEntry e = new RawEntry("1", null, List.of(), "t", null, null, List.of(), List.of(), text,
