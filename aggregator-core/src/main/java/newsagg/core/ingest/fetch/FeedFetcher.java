@@ -5,24 +5,31 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,23 +40,20 @@ import org.slf4j.LoggerFactory;
  * cuts the body off at {@link FetchSettings#maxBodyBytes()} (on the wire and again after decompression) and at the
  * {@link FetchSettings#totalTimeout()} deadline while streaming. Every problem becomes a {@link FetchResult.Failed}
  * with a short message; nothing is thrown for network or HTTP errors. Thread-safe: one instance (and its one
- * {@link HttpClient}) serves all sources.
+ * HTTP client) serves all sources.
  *
  * <p>Network policy. Only http and https; URLs with a user name or password are refused. Unless
- * {@link FetchSettings#allowPrivateNetworks()} is set, the host of the URL and of every redirect target is resolved
- * and refused if <em>any</em> of its addresses is loopback, private, link-local, CGNAT, multicast, reserved or
- * otherwise non-public (see {@link FeedUrls#isPublicAddress}); literal IPs are checked the same way. Redirects from
- * https to http are followed: only the real server can send them (a network attacker cannot forge a redirect inside
- * TLS), browsers follow them too, and feeds are public documents. No proxy is used, so the checked address is the one
- * connected to. Limitation: {@link HttpClient} resolves the host again when it connects, so a DNS server that answers
- * differently between the two lookups (DNS rebinding) could slip a private address past the check. The JVM's own
- * positive DNS cache ({@code networkaddress.cache.ttl}, 30 s by default) normally serves the second lookup from the
- * answer just checked, which narrows the window but does not close it; setting that property to 0 reopens it. Closing
- * it fully needs a custom resolver, which Java 17's HttpClient cannot take. DNS lookups themselves are not
+ * {@link FetchSettings#allowPrivateNetworks()} is set, a host (of the URL and of every redirect target) is refused if
+ * <em>any</em> of its addresses is loopback, private, link-local, CGNAT, multicast, reserved or otherwise non-public
+ * (see {@link FeedUrls#isPublicAddress}); literal IPs are checked the same way. The check is the client's only name
+ * lookup ({@link AddressPolicy} is its {@code DnsResolver}), so the connection goes to an address that passed it, never
+ * to the answer of a second lookup (DNS rebinding). Redirects from https to http are followed: only the real server
+ * can send them (a network attacker cannot forge a redirect inside TLS), browsers follow them too, and feeds are
+ * public documents. No proxy is used, and no connection is kept for a later fetch. DNS lookups themselves are not
  * interruptible and may outlast the total timeout by the system resolver's own timeout.
  *
- * <p>HTTP/2 is negotiated over TLS (ALPN); plain-http requests use HTTP/1.1 so that no h2c upgrade is attempted, which
- * some servers mishandle.
+ * <p>Apache HttpClient 5's classic (blocking) client speaks HTTP/1.1 only; feeds do not need HTTP/2. Socket reads are
+ * not interruptible: an interrupted fetch stops at its next read, and a blocked read at the deadline.
  */
 public final class FeedFetcher {
 
@@ -67,8 +71,7 @@ public final class FeedFetcher {
             Map.entry(504, "Gateway Timeout"));
 
     private final FetchSettings settings;
-    private final AddressPolicy addressPolicy;
-    private final HttpClient client;
+    private final CloseableHttpClient client;
 
     /** A fetcher with the given limits; its address policy follows {@link FetchSettings#allowPrivateNetworks()}. */
     public FeedFetcher(FetchSettings settings) {
@@ -77,12 +80,26 @@ public final class FeedFetcher {
 
     FeedFetcher(FetchSettings settings, AddressPolicy addressPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.addressPolicy = Objects.requireNonNull(addressPolicy, "addressPolicy");
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.connectTimeout())
-                .proxy(HttpClient.Builder.NO_PROXY)
+        Objects.requireNonNull(addressPolicy, "addressPolicy");
+        // No limit on connections, as with the JDK client before: each fetch holds one for its caller's thread only.
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(addressPolicy)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                                .build())
+                        .setMaxConnTotal(Integer.MAX_VALUE)
+                        .setMaxConnPerRoute(Integer.MAX_VALUE)
+                        .build())
+                // Feeds are many hosts fetched minutes apart: an idle connection kept open would only hold a socket.
+                .setConnectionReuseStrategy((request, response, context) -> false)
+                // Redirects are followed by hand (each hop checked); a 429 or 503 goes back to the poller's backoff.
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableConnectionState()
                 .build();
     }
 
@@ -97,79 +114,72 @@ public final class FeedFetcher {
     public FetchResult fetch(URI url, String etag, String lastModified) {
         Objects.requireNonNull(url, "url");
         long deadline = System.nanoTime() + settings.totalTimeout().toNanos();
-        FetchResult result;
-        try {
-            result = fetchWithin(url, blankToNull(etag), blankToNull(lastModified), deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = FetchResult.Failed.of("fetch interrupted");
-        }
+        FetchResult result = fetchWithin(url, blankToNull(etag), blankToNull(lastModified), deadline);
         if (result instanceof FetchResult.Failed failed) {
             LOG.debug("fetch {} failed: {}", FeedUrls.redacted(url.toString()), failed.message());
         }
         return result;
     }
 
-    private FetchResult fetchWithin(URI url, String etag, String lastModified, long deadline)
-            throws InterruptedException {
+    private FetchResult fetchWithin(URI url, String etag, String lastModified, long deadline) {
         String problem = FeedUrls.problem(url);
         if (problem != null) {
             return FetchResult.Failed.of("feed URL " + problem);
         }
         URI current = FeedUrls.normalize(url);
         for (int redirects = 0; ; redirects++) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return FetchResult.Failed.of(totalTimeoutMessage());
+            }
+            HttpGet request = request(current, etag, lastModified, remaining);
+            // The response timeout bounds each read; this bounds the whole exchange, a trickling body included.
+            CompletableFuture<Void> abort = CompletableFuture.runAsync(request::cancel,
+                    CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS));
+            ClassicHttpResponse response = null;
             try {
-                Optional<String> refusal = addressPolicy.check(current.getHost());
-                if (refusal.isPresent()) {
-                    return FetchResult.Failed.of(refusal.get());
+                response = client.executeOpen(null, request, null);
+                int status = response.getCode();
+                if (!isRedirect(status)) {
+                    return complete(current, response, deadline);
                 }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return FetchResult.Failed.of(totalTimeoutMessage());
+                if (redirects >= settings.maxRedirects()) {
+                    return new FetchResult.Failed(
+                            "too many redirects (more than " + settings.maxRedirects() + ")", status, null);
                 }
-                HttpResponse<InputStream> response = client.send(
-                        request(current, etag, lastModified, Duration.ofNanos(remaining)),
-                        info -> new BoundedBody(deadline, totalTimeoutMessage() + " while reading the response body",
-                                settings.maxBodyBytes(), tooLargeMessage()));
-                try (InputStream body = response.body()) {
-                    int status = response.statusCode();
-                    if (isRedirect(status)) {
-                        if (redirects >= settings.maxRedirects()) {
-                            return new FetchResult.Failed(
-                                    "too many redirects (more than " + settings.maxRedirects() + ")", status, null);
-                        }
-                        Optional<String> location = response.headers().firstValue("Location");
-                        if (location.isEmpty() || location.get().isBlank()) {
-                            return new FetchResult.Failed(
-                                    "HTTP " + status + " redirect without a Location header", status, null);
-                        }
-                        URI next = resolve(current, location.get().strip());
-                        if (next == null) {
-                            return new FetchResult.Failed("HTTP " + status + " redirect to an invalid location",
-                                    status, null);
-                        }
-                        String hopProblem = FeedUrls.problem(next);
-                        if (hopProblem != null) {
-                            return new FetchResult.Failed("redirect target " + hopProblem, status, null);
-                        }
-                        current = FeedUrls.normalize(next);
-                        continue;
-                    }
-                    return complete(current, response, body);
+                String location = header(response, "Location");
+                if (location == null) {
+                    return new FetchResult.Failed(
+                            "HTTP " + status + " redirect without a Location header", status, null);
                 }
+                URI next = resolve(current, location.strip());
+                if (next == null) {
+                    return new FetchResult.Failed("HTTP " + status + " redirect to an invalid location",
+                            status, null);
+                }
+                String hopProblem = FeedUrls.problem(next);
+                if (hopProblem != null) {
+                    return new FetchResult.Failed("redirect target " + hopProblem, status, null);
+                }
+                current = FeedUrls.normalize(next);
             } catch (IOException e) {
-                return FetchResult.Failed.of(describe(e, current));
+                return FetchResult.Failed.of(describe(e, current, deadline));
+            } finally {
+                abort.cancel(false);
+                // Drops the connection unless the body was read to its end: closing would otherwise drain the rest.
+                request.cancel();
+                closeQuietly(response);
             }
         }
     }
 
-    private FetchResult complete(URI url, HttpResponse<InputStream> response, InputStream body) throws IOException {
-        int status = response.statusCode();
+    private FetchResult complete(URI url, ClassicHttpResponse response, long deadline) throws IOException {
+        int status = response.getCode();
         if (status == 304) {
             return new FetchResult.NotModified(url);
         }
         if (status >= 200 && status < 300) {
-            byte[] bytes = readDecoded(response, body);
+            byte[] bytes = readDecoded(response, deadline);
             return new FetchResult.Fetched(url, status, header(response, "Content-Type"), bytes,
                     header(response, "ETag"), header(response, "Last-Modified"));
         }
@@ -182,13 +192,19 @@ public final class FeedFetcher {
         return new FetchResult.Failed(message, status, retryAfter);
     }
 
-    private byte[] readDecoded(HttpResponse<InputStream> response, InputStream body) throws IOException {
+    private byte[] readDecoded(ClassicHttpResponse response, long deadline) throws IOException {
         long max = settings.maxBodyBytes();
-        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long declared = declaredLength(response);
         if (declared > max) {
             throw new FetchException(tooLargeMessage());
         }
-        try (InputStream in = Decoding.decode(body, header(response, "Content-Encoding"))) {
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            return new byte[0];
+        }
+        InputStream wire = new BoundedBody(entity.getContent(), deadline,
+                totalTimeoutMessage() + " while reading the response body", max, tooLargeMessage());
+        try (InputStream in = Decoding.decode(wire, header(response, "Content-Encoding"))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(
                     (int) Math.min(Math.max(declared, 8192), Math.min(max, 1 << 20)));
             byte[] chunk = new byte[8192];
@@ -205,23 +221,38 @@ public final class FeedFetcher {
         }
     }
 
-    private HttpRequest request(URI url, String etag, String lastModified, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url)
-                .GET()
-                .timeout(timeout)
-                .header("User-Agent", settings.userAgent())
-                .header("Accept", ACCEPT)
-                .header("Accept-Encoding", "gzip, deflate");
-        if (url.getScheme().equals("http")) {
-            b.version(HttpClient.Version.HTTP_1_1);
+    private static long declaredLength(ClassicHttpResponse response) {
+        String value = header(response, "Content-Length");
+        if (value == null) {
+            return -1;
         }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private HttpGet request(URI url, String etag, String lastModified, long remainingNanos) {
+        HttpGet get = new HttpGet(url);
+        // Rounded up so that a read never times out before the deadline it stands for.
+        Timeout timeLeft = Timeout.ofMilliseconds(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1);
+        get.setConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(timeLeft)
+                .setResponseTimeout(timeLeft)
+                .setRedirectsEnabled(false)
+                .setProtocolUpgradeEnabled(false)
+                .build());
+        get.setHeader("User-Agent", settings.userAgent());
+        get.setHeader("Accept", ACCEPT);
+        get.setHeader("Accept-Encoding", "gzip, deflate");
         if (etag != null) {
-            b.header("If-None-Match", etag);
+            get.setHeader("If-None-Match", etag);
         }
         if (lastModified != null) {
-            b.header("If-Modified-Since", lastModified);
+            get.setHeader("If-Modified-Since", lastModified);
         }
-        return b.build();
+        return get;
     }
 
     private static boolean isRedirect(int status) {
@@ -236,20 +267,23 @@ public final class FeedFetcher {
         }
     }
 
-    private String describe(IOException e, URI url) {
+    private String describe(IOException e, URI url, long deadline) {
         String host = url.getHost();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FetchException) {
+            if (t instanceof FetchException || t instanceof AddressPolicy.Refused) {
                 return t.getMessage();
             }
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+            if (t instanceof UnknownHostException) {
                 return "host not found: " + host;
             }
         }
-        if (e instanceof HttpConnectTimeoutException) {
+        if (e instanceof ConnectTimeoutException) {
             return "connection to " + host + " timed out after " + seconds(settings.connectTimeout());
         }
-        if (e instanceof HttpTimeoutException) {
+        if (Thread.currentThread().isInterrupted()) {
+            return "fetch interrupted";
+        }
+        if (e instanceof SocketTimeoutException || System.nanoTime() - deadline >= 0) {
             return totalTimeoutMessage();
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -272,8 +306,19 @@ public final class FeedFetcher {
         }
         String detail = e.getMessage();
         boolean plain = detail != null && detail.length() <= 120 && !detail.contains("Exception")
-                && !detail.contains("java.") && !detail.contains("sun.");
+                && !detail.contains("java.") && !detail.contains("sun.") && !detail.contains("org.");
         return "network error talking to " + host + (plain ? ": " + detail.toLowerCase(Locale.ROOT) : "");
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException alreadyAborted) {
+            // The connection was dropped on purpose just before; nothing is left to release.
+        }
     }
 
     private static String port(URI url) {
@@ -304,8 +349,9 @@ public final class FeedFetcher {
         return n + " bytes";
     }
 
-    private static String header(HttpResponse<?> response, String name) {
-        return blankToNull(response.headers().firstValue(name).orElse(null));
+    private static String header(ClassicHttpResponse response, String name) {
+        Header h = response.getFirstHeader(name);
+        return h == null ? null : blankToNull(h.getValue());
     }
 
     private static String blankToNull(String s) {

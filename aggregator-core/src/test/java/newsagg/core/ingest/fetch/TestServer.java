@@ -19,7 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A JDK HttpServer on 127.0.0.1 and an ephemeral port that records every request; close() stops all its threads. */
+/**
+ * A JDK HttpServer on 127.0.0.1 and an ephemeral port (or on an address and port of the test's choosing) that records
+ * every request; close() stops all its threads.
+ */
 public final class TestServer implements AutoCloseable {
 
     public record Request(String path, Headers headers) {
@@ -32,8 +35,13 @@ public final class TestServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public TestServer() {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** @throws UncheckedIOException when the address cannot be bound, e.g. because the port is taken */
+    public TestServer(InetSocketAddress bindTo) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(bindTo, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
