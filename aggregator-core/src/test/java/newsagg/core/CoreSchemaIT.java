@@ -3,15 +3,14 @@ package newsagg.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
 import java.util.List;
 
 import javax.sql.DataSource;
 
-import newsagg.core.domain.NewArticle;
 import newsagg.core.domain.Source;
 import newsagg.core.query.ArticleFilter;
 import newsagg.core.query.ArticleItem;
+import newsagg.core.query.SourceSummary;
 import newsagg.core.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -61,35 +60,44 @@ class CoreSchemaIT {
     @Test
     void aDatabaseInTheOldLayoutMovesIntoTheCoreSchemaWithEveryRow() {
         // newsagg 0.1's own call, on its migrations (V1 as today's, and the seeder's V2 of then): Flyway's defaults,
-        // so the tables and flyway_schema_history land in public.
+        // so the tables and flyway_schema_history land in public. 0.1 had nothing after V2, and its rows are
+        // written as its SQL wrote them, since today's stores need the columns of the later migrations.
         DataSource old = dataSource(null);
         Flyway.configure().dataSource(old).locations(CoreOptions.MIGRATIONS, "classpath:newsagg-0.1/db/migration")
-                .load().migrate();
-        NewsCore before = NewsCore.open(old, new CoreOptions("public", "flyway_schema_history"));
-        Source source = before.sources().create("https://example.org/feed.xml", "Example", null);
-        Instant now = Instant.parse("2026-11-30T12:00:00Z");
-        before.articles().upsert(source.id(), List.of(
-                new NewArticle("k1", "g1", "https://example.org/1", "First", "s", "<p>1</p>", null, now, now, List.of("a")),
-                new NewArticle("k2", "g2", "https://example.org/2", "Second", "s", "<p>2</p>", null, now.plusSeconds(1), now,
-                        List.of())));
+                .target("2").load().migrate();
         Jdbi jdbi = Jdbi.create(old);
-        List<String> articlesBefore = rows(jdbi, "public.articles");
-        List<String> sourcesBefore = rows(jdbi, "public.sources");
+        long sourceId = jdbi.withHandle(h -> h.createQuery(
+                "INSERT INTO public.sources (title, feed_url) VALUES ('Example', 'https://example.org/feed.xml') RETURNING id")
+                .mapTo(Long.class).one());
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO public.articles (source_id, dedupe_key, guid, url, title, summary, content_html, published_at,
+                                             fetched_at, categories)
+                VALUES (:s, 'k1', 'g1', 'https://example.org/1', 'First', 's', '<p>1</p>', '2026-11-30T12:00:00Z',
+                        '2026-11-30T12:00:00Z', '{a}'),
+                       (:s, 'k2', 'g2', 'https://example.org/2', 'Second', 's', '<p>2</p>', '2026-11-30T12:00:01Z',
+                        '2026-11-30T12:00:00Z', '{}')""").bind("s", sourceId).execute());
+        // Later migrations add columns; every row keeps the values of the columns it had.
+        List<String> articleColumns = columns(jdbi, "articles");
+        List<String> sourceColumns = columns(jdbi, "sources");
+        List<String> articlesBefore = rows(jdbi, "public.articles", articleColumns);
+        List<String> sourcesBefore = rows(jdbi, "public.sources", sourceColumns);
         List<String> historyBefore = appliedVersions(jdbi, "public.flyway_schema_history");
 
         NewsCore after = NewsCore.open(dataSource(CoreOptions.DEFAULT_SCHEMA));
         NewsCore.open(dataSource(CoreOptions.DEFAULT_SCHEMA)); // again: the moved history's retired V2 passes validation
 
-        assertThat(rows(jdbi, "newsagg.articles")).isEqualTo(articlesBefore).hasSize(2);
-        assertThat(rows(jdbi, "newsagg.sources")).isEqualTo(sourcesBefore).hasSize(1);
+        assertThat(rows(jdbi, "newsagg.articles", articleColumns)).isEqualTo(articlesBefore).hasSize(2);
+        assertThat(rows(jdbi, "newsagg.sources", sourceColumns)).isEqualTo(sourcesBefore).hasSize(1);
         assertThat(historyBefore).containsExactly("1", "2");
         assertThat(appliedVersions(jdbi, "newsagg.newsagg_schema_history")).startsWith(historyBefore.toArray(String[]::new));
         assertThat(tablesIn(jdbi, "public")).isEmpty();
         assertThat(tablesIn(jdbi, "newsagg")).contains("sources", "articles", "seed_pending_ddl", "newsagg_schema_history");
         assertThat(after.queries().newest(ArticleFilter.ALL, 10, null).items()).extracting(ArticleItem::title)
                 .containsExactly("Second", "First");
+        assertThat(after.queries().sources()).extracting(SourceSummary::articleCount)
+                .as("the maintained counts include the rows from before they were maintained").containsExactly(2L);
         Source next = after.sources().create("https://example.org/other.xml", "Other", null);
-        assertThat(next.id()).as("the identity sequence moved along").isGreaterThan(source.id());
+        assertThat(next.id()).as("the identity sequence moved along").isGreaterThan(sourceId);
         assertThat(after.queries().search("second", 10, null).items()).hasSize(1);
     }
 
@@ -148,7 +156,16 @@ class CoreSchemaIT {
     }
 
     /** Every row as PostgreSQL prints it: all columns, compared by value. */
-    private static List<String> rows(Jdbi jdbi, String table) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT t::text FROM " + table + " t ORDER BY id").mapTo(String.class).list());
+    private static List<String> rows(Jdbi jdbi, String table, List<String> columns) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT ROW(" + String.join(", ", columns) + ")::text FROM " + table
+                + " ORDER BY id").mapTo(String.class).list());
+    }
+
+    /** The columns of a table in {@code public}, in their order. */
+    private static List<String> columns(Jdbi jdbi, String table) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT column_name FROM information_schema.columns
+                WHERE table_schema = 'public' AND table_name = :table ORDER BY ordinal_position""")
+                .bind("table", table).mapTo(String.class).list());
     }
 }

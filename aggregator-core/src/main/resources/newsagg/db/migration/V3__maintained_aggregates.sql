@@ -257,3 +257,7 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT source_id, sum(n)::bigint FROM parts GROUP BY source_id HAVING sum(n) > 0
 $$;
+
+-- A database that already holds articles (one from before this migration) gets its aggregates counted now, so its
+-- sources and trending do not start from zero.
+SELECT newsagg_rebuild_aggregates();
