@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@link Settings} holds every declaration; {@code Config}, the start-up error and the README table come from it.
  *
  * @param name        the environment variable
- * @param defaultText the default, in the README's Markdown (ConfigTest checks that its first code span is the default)
+ * @param defaultText the default, in the README's Markdown (ConfigReadmeTest checks that its first code span is the default)
  * @param rule        reads the raw value, null when unset, and throws a {@link ConfigException} naming the variable
  * @param help        what the variable means, in the README's Markdown
  * @param <T>         the checked value's type

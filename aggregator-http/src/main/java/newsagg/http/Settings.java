@@ -16,7 +16,7 @@ import newsagg.cache.CacheSettings;
 /**
  * Every environment variable the server reads, each declared once with its default, its rule and its help text.
  * {@link Config#fromEnvironment} reads them, and the README's configuration table is these rows in this order
- * (ConfigTest fails when they disagree). A value a rule refuses stops start-up with one line naming the variable.
+ * (ConfigReadmeTest fails when they disagree). A value a rule refuses stops start-up with one line naming the variable.
  */
 final class Settings {
 
