@@ -23,6 +23,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import newsagg.core.CoreOptions;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.domain.Source;
@@ -48,6 +49,7 @@ class SearchAndTimeFuzzIT {
             data.setJdbcUrl(jdbcUrl);
             data.setUsername(TestPostgres.server().user());
             data.setPassword(TestPostgres.server().password());
+            data.setSchema(CoreOptions.DEFAULT_SCHEMA);
             NewsCore core = NewsCore.open(data);
             Source source = core.sources().create("https://fuzz.example.org/feed", "Fuzz", null);
             Instant now = Instant.now();
