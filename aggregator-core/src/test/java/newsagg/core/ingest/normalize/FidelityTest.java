@@ -28,6 +28,10 @@ class FidelityTest {
     private static final Instant FETCHED = Instant.parse("2030-01-01T00:00:00Z");
     private static final String ATOM = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title>";
     private static final String ATOM03 = "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>F</title>";
+    private static final String RDF = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+            + "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+            + "<channel rdf:about=\"https://site.example/\"><title>F</title><link>https://site.example/</link>"
+            + "<description>d</description></channel>";
     private static final String RSS = "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
             + "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel><title>F</title><link>https://site.example/</link>";
 
@@ -73,7 +77,16 @@ class FidelityTest {
                 field("atom 0.3 escaped mode is html", ATOM03 + "<entry><id>1</id><title>t</title>"
                         + "<content type=\"text/html\" mode=\"escaped\">&lt;i&gt;x&lt;/i&gt;</content></entry></feed>",
                         content, "<i>x</i>"),
-                // Class 4: titles and authors with markup or escaped markup; Dublin Core.
+                // Class 4: titles and authors with markup or escaped markup; Dublin Core; RDF.
+                field("rdf item title is the title, not its description", RDF + "<item rdf:about=\"https://site.example/1\">"
+                        + "<title>The title</title><link>https://site.example/1</link><description>The description"
+                        + "</description></item></rdf:RDF>", title, "The title"),
+                field("rdf item dc:title is the title", RDF + "<item rdf:about=\"https://site.example/1\">"
+                        + "<dc:title>Dublin title</dc:title><link>https://site.example/1</link><description>The "
+                        + "description</description></item></rdf:RDF>", title, "Dublin title"),
+                field("rdf item dc:creator is the author", RDF + "<item rdf:about=\"https://site.example/1\">"
+                        + "<title>t</title><link>https://site.example/1</link><dc:creator>Ann Author</dc:creator>"
+                        + "</item></rdf:RDF>", author, "Ann Author"),
                 field("rss title with elements keeps all its text", RSS + "<item><guid>1</guid>"
                         + "<title>Foo <b>bar</b> baz</title></item></channel></rss>", title, "Foo bar baz"),
                 field("rss title of only escaped brackets is kept literally", RSS + "<item><guid>1</guid>"
