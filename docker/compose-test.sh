@@ -141,7 +141,9 @@ mkdir -p "$PROJECT_DIR"
 git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$PROJECT_DIR"
 MAVEN_CONTEXT=$WORK/maven-context
 mkdir -p "$MAVEN_CONTEXT"
-(cd "$PROJECT_DIR" && cp --parents mvnw pom.xml .mvn/wrapper/maven-wrapper.properties aggregator-*/pom.xml "$MAVEN_CONTEXT/")
+# Every module's POM, nested ones (aggregator-bench/seeder) included: the Dockerfile's dependency layer reads them all.
+(cd "$PROJECT_DIR" && cp --parents mvnw .mvn/wrapper/maven-wrapper.properties $(find . -name pom.xml | LC_ALL=C sort) \
+  "$MAVEN_CONTEXT/")
 
 key_of() { cat "$@" | sha256sum | cut -c1-12; }
 standin_names
