@@ -70,7 +70,7 @@ cleanup() {
       echo "--- compose ps"; compose ps 2>&1 || true
       echo "--- logs (last 30 lines per service)"; compose logs --no-color --tail 30 2>&1 || true
     fi
-    [[ -f $PROJECT_DIR/compose.yml ]] && compose down -v --remove-orphans >/dev/null 2>&1
+    [[ ! -f $PROJECT_DIR/compose.yml ]] || compose down -v --remove-orphans >/dev/null 2>&1 || true
     stop_engine "$ENGINE"
   fi
   if [[ -n $HOST_ENGINE ]]; then
