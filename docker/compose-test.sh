@@ -142,8 +142,8 @@ git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -c
 MAVEN_CONTEXT=$WORK/maven-context
 mkdir -p "$MAVEN_CONTEXT"
 # Every module's POM, nested ones (aggregator-bench/seeder) included: the Dockerfile's dependency layer reads them all.
-(cd "$PROJECT_DIR" && cp --parents mvnw .mvn/wrapper/maven-wrapper.properties $(find . -name pom.xml | LC_ALL=C sort) \
-  "$MAVEN_CONTEXT/")
+mapfile -t POMS < <(cd "$PROJECT_DIR" && find . -name pom.xml | LC_ALL=C sort)
+(cd "$PROJECT_DIR" && cp --parents mvnw .mvn/wrapper/maven-wrapper.properties "${POMS[@]}" "$MAVEN_CONTEXT/")
 
 key_of() { cat "$@" | sha256sum | cut -c1-12; }
 standin_names
