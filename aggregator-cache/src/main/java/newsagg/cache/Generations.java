@@ -28,7 +28,6 @@ public final class Generations {
     private final Ticker ticker;
     private final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
     private final LongAdder bumps = new LongAdder();
-    private final LongAdder failedBumps = new LongAdder();
 
     private record Seen(long generation, long readAt) {
     }
@@ -73,7 +72,6 @@ public final class Generations {
             remember(scope, new Seen(generation, ticker.read()));
             bumps.increment();
         } catch (CacheUnavailableException e) {
-            failedBumps.increment();
             LOG.warn("cache invalidation of scope {} lost: {}", scope, e.getMessage());
         }
     }
@@ -81,11 +79,6 @@ public final class Generations {
     /** Bumps this instance has made. */
     public long bumps() {
         return bumps.sum();
-    }
-
-    /** Bumps that could not reach Redis. */
-    public long failedBumps() {
-        return failedBumps.sum();
     }
 
     // A read that started before a bump may finish after it; the later observation wins.

@@ -68,10 +68,6 @@ final class RedisStore {
         return ((Number) call(c -> c.eval(INCR_SEEDED, List.of(key), List.of(Long.toString(seed))))).longValue();
     }
 
-    CircuitBreaker breaker() {
-        return breaker;
-    }
-
     private <R> R call(Function<RedisClient, R> command) {
         if (!breaker.tryAcquire()) {
             throw new CacheUnavailableException("Redis skipped: circuit breaker open", true, null);

@@ -121,10 +121,6 @@ final class Metrics {
         point.observe(nanos / 1e9);
     }
 
-    PrometheusRegistry registry() {
-        return registry;
-    }
-
     String contentType() {
         return writer.getContentType();
     }

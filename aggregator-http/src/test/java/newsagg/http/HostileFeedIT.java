@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import newsagg.core.domain.Article;
+import newsagg.core.domain.NewArticle;
 import newsagg.core.testing.PostgresExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,8 +74,8 @@ class HostileFeedIT {
         assertServerAnswers();
         JsonNode article = TestServer.json(server.get("/api/articles/" + onlyArticleId(id)));
         String content = article.get("content_html").asText();
-        assertThat(content.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(Article.CONTENT_HTML_MAX_BYTES)
-                .isGreaterThan(Article.CONTENT_HTML_MAX_BYTES / 2);
+        assertThat(content.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(NewArticle.CONTENT_HTML_MAX_BYTES)
+                .isGreaterThan(NewArticle.CONTENT_HTML_MAX_BYTES / 2);
         assertThat(content).startsWith("<b>x</b>").endsWith("</b>");
     }
 
@@ -144,7 +144,7 @@ class HostileFeedIT {
             assertThat(result.get("new").asInt()).isEqualTo(1);
             String content = TestServer.json(server.get("/api/articles/" + onlyArticleId(id))).get("content_html").asText();
             assertThat(content.getBytes(StandardCharsets.UTF_8).length)
-                    .isLessThanOrEqualTo(Article.CONTENT_HTML_MAX_BYTES).isGreaterThan(Article.CONTENT_HTML_MAX_BYTES / 2);
+                    .isLessThanOrEqualTo(NewArticle.CONTENT_HTML_MAX_BYTES).isGreaterThan(NewArticle.CONTENT_HTML_MAX_BYTES / 2);
             // Cut between paragraphs: every paragraph that was kept is whole.
             assertThat(content).startsWith("<p>Lorem").endsWith("</p>");
             assertThat(content.split("<p>", -1)).allSatisfy(p -> assertThat(p).matches("|(?s)Lorem.*</p>"));

@@ -10,7 +10,6 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-import newsagg.core.domain.Article;
 import newsagg.core.domain.NewArticle;
 
 /**
@@ -220,7 +219,7 @@ public final class CorpusGenerator {
     /** Sentences of 8 to 16 words, 30 to 80 words in all, never longer together than a stored summary may be. */
     private List<String> summarySentences(Story story, SplitMix random) {
         int target = random.between(30, 80);
-        int budget = Article.SUMMARY_MAX_CHARS;
+        int budget = NewArticle.SUMMARY_MAX_CHARS;
         List<String> sentences = new ArrayList<>(8);
         int words = 0;
         int length = 0;

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import newsagg.core.domain.Article;
 import newsagg.core.domain.NewArticle;
 import org.junit.jupiter.api.Test;
 
@@ -128,7 +127,7 @@ class CorpusGeneratorTest {
         new CorpusGenerator(SPEC).articles(1, 3001).forEach(generated -> {
             NewArticle article = generated.article();
             assertThat(article.title().split(" ")).hasSizeBetween(6, 12);
-            assertThat(article.summary().length()).isLessThanOrEqualTo(Article.SUMMARY_MAX_CHARS);
+            assertThat(article.summary().length()).isLessThanOrEqualTo(NewArticle.SUMMARY_MAX_CHARS);
             int summaryWords = article.summary().split(" ").length;
             assertThat(summaryWords).isBetween(30, 80);
             assertThat(article.contentHtml()).startsWith("<p>").endsWith("</p>");

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import newsagg.core.domain.Article;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.parse.FeedParseException;
@@ -29,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a {@link ParsedFeed} into {@link NewArticle}s: plain-text titles (derived from the summary when
  * missing), http(s) links resolved against {@code xml:base}, the site link or the feed URL, allowlist-
- * sanitized content with relative URLs made absolute (at most {@link Article#CONTENT_HTML_MAX_BYTES} bytes of UTF-8,
+ * sanitized content with relative URLs made absolute (at most {@link NewArticle#CONTENT_HTML_MAX_BYTES} bytes of UTF-8,
  * cut between elements), a plain-text summary of at most
- * {@link Article#SUMMARY_MAX_CHARS} characters, dates parsed leniently and never later than the fetch
+ * {@link NewArticle#SUMMARY_MAX_CHARS} characters, dates parsed leniently and never later than the fetch
  * time, bounded authors and categories, and a bounded dedupe key ({@code g:}/{@code l:}/{@code h:}
  * followed by a base64url SHA-256 of the GUID, link or title+content; a GUID that items with different links share
  * in one feed is hashed with each item's link). Entries with the same key collapse to the first. Thread-safe once constructed.
@@ -126,12 +125,12 @@ public final class Normalizer {
 
         String contentSource = notBlank(e.contentHtml()) ? e.contentHtml() : e.summaryHtml();
         String summarySource = notBlank(e.summaryHtml()) ? e.summaryHtml() : e.contentHtml();
-        String contentHtml = sanitizer.sanitize(contentSource, base, Article.CONTENT_HTML_MAX_BYTES);
+        String contentHtml = sanitizer.sanitize(contentSource, base, NewArticle.CONTENT_HTML_MAX_BYTES);
         String summaryHtml = Objects.equals(summarySource, contentSource) ? contentHtml
-                : sanitizer.sanitize(summarySource, base, Article.CONTENT_HTML_MAX_BYTES);
+                : sanitizer.sanitize(summarySource, base, NewArticle.CONTENT_HTML_MAX_BYTES);
         // The summary is 500 characters of text: reading a megabyte of content for it would only cost memory.
         String summary = Text.truncate(HtmlSanitizer.text(HtmlSanitizer.safePrefix(summaryHtml, SUMMARY_SOURCE_CHARS)),
-                Article.SUMMARY_MAX_CHARS);
+                NewArticle.SUMMARY_MAX_CHARS);
 
         String title = title(e.title(), summary);
         String guid = notBlank(e.id()) ? Text.clip(e.id().strip(), MAX_GUID_CHARS) : null;

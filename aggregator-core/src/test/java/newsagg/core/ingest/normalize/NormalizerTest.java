@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
-import newsagg.core.domain.Article;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.parse.FeedFormat;
 import newsagg.core.ingest.parse.ParsedFeed;
@@ -140,11 +139,11 @@ class NormalizerTest {
     void long_summary_is_cut_at_a_word_boundary_with_an_ellipsis() {
         String words = String.join(" ", Collections.nCopies(200, "word"));
         NewArticle a = one(entry("1", null, "t", "<p>" + words + "</p>", null));
-        assertThat(a.summary()).hasSizeLessThanOrEqualTo(Article.SUMMARY_MAX_CHARS).endsWith("word…");
+        assertThat(a.summary()).hasSizeLessThanOrEqualTo(NewArticle.SUMMARY_MAX_CHARS).endsWith("word…");
         assertThat(a.summary().length()).isGreaterThan(480);
         String oneLongWord = "x".repeat(1000);
         assertThat(one(entry("1", null, "t", oneLongWord, null)).summary())
-                .hasSize(Article.SUMMARY_MAX_CHARS).endsWith("…");
+                .hasSize(NewArticle.SUMMARY_MAX_CHARS).endsWith("…");
     }
 
     @ParameterizedTest(name = "{0}")
