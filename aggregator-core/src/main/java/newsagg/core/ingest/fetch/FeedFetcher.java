@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -179,8 +180,8 @@ public final class FeedFetcher {
             return new FetchResult.NotModified(url);
         }
         if (status >= 200 && status < 300) {
-            byte[] bytes = readDecoded(response, deadline);
-            return new FetchResult.Fetched(url, status, header(response, "Content-Type"), bytes,
+            ByteBuffer body = readDecoded(response, deadline);
+            return new FetchResult.Fetched(url, status, header(response, "Content-Type"), body,
                     header(response, "ETag"), header(response, "Last-Modified"));
         }
         String message = REASONS.containsKey(status)
@@ -192,7 +193,8 @@ public final class FeedFetcher {
         return new FetchResult.Failed(message, status, retryAfter);
     }
 
-    private byte[] readDecoded(ClassicHttpResponse response, long deadline) throws IOException {
+    /** The decoded body, in the buffer it was read into: the parser reads that buffer, not a copy of it. */
+    private ByteBuffer readDecoded(ClassicHttpResponse response, long deadline) throws IOException {
         long max = settings.maxBodyBytes();
         long declared = declaredLength(response);
         if (declared > max) {
@@ -200,13 +202,12 @@ public final class FeedFetcher {
         }
         HttpEntity entity = response.getEntity();
         if (entity == null) {
-            return new byte[0];
+            return ByteBuffer.allocate(0);
         }
         InputStream wire = new BoundedBody(entity.getContent(), deadline,
                 totalTimeoutMessage() + " while reading the response body", max, tooLargeMessage());
         try (InputStream in = Decoding.decode(wire, header(response, "Content-Encoding"))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Math.max(declared, 8192), Math.min(max, 1 << 20)));
+            BodyBuffer out = new BodyBuffer((int) Math.min(Math.max(declared, 8192), Math.min(max, 1 << 20)));
             byte[] chunk = new byte[8192];
             long total = 0;
             int n;
@@ -217,7 +218,19 @@ public final class FeedFetcher {
                 }
                 out.write(chunk, 0, n);
             }
-            return out.toByteArray();
+            return out.view();
+        }
+    }
+
+    /** A growing buffer whose bytes are handed on as they lie, where {@code toByteArray} would copy them. */
+    private static final class BodyBuffer extends ByteArrayOutputStream {
+
+        BodyBuffer(int initialCapacity) {
+            super(initialCapacity);
+        }
+
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 

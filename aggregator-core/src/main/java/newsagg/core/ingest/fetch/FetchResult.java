@@ -1,8 +1,8 @@
 package newsagg.core.ingest.fetch;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -14,43 +14,33 @@ public sealed interface FetchResult {
 
     /**
      * A 2xx response whose body was read in full, within the limits, and decoded from any {@code Content-Encoding}.
-     * The body array is copied in and out so that the record stays immutable.
+     * The body is the fetcher's own buffer, handed on as a read-only view and never copied (a feed may be 15 MiB):
+     * nothing can change it through this record, and each {@link #body()} call is a fresh view positioned at the
+     * start.
      *
      * @param finalUrl     the URL after redirects, which relative links in the feed resolve against
      * @param status       the HTTP status, normally 200
      * @param contentType  the {@code Content-Type} header, or null when the server sent none
-     * @param body         the decoded (decompressed) body
+     * @param body         the decoded (decompressed) body, from its position to its limit
      * @param etag         the {@code ETag} header to send back next time, or null
      * @param lastModified the {@code Last-Modified} header to send back next time, or null
      */
-    record Fetched(URI finalUrl, int status, String contentType, byte[] body, String etag, String lastModified)
+    record Fetched(URI finalUrl, int status, String contentType, ByteBuffer body, String etag, String lastModified)
             implements FetchResult {
         public Fetched {
             Objects.requireNonNull(finalUrl, "finalUrl");
-            body = Objects.requireNonNull(body, "body").clone();
+            body = Objects.requireNonNull(body, "body").slice().asReadOnlyBuffer();
         }
 
         @Override
-        public byte[] body() {
-            return body.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Fetched f && status == f.status && finalUrl.equals(f.finalUrl)
-                    && Objects.equals(contentType, f.contentType) && Arrays.equals(body, f.body)
-                    && Objects.equals(etag, f.etag) && Objects.equals(lastModified, f.lastModified);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(finalUrl, status, contentType, Arrays.hashCode(body), etag, lastModified);
+        public ByteBuffer body() {
+            return body.duplicate();
         }
 
         @Override
         public String toString() {
             return "Fetched[finalUrl=" + finalUrl + ", status=" + status + ", contentType=" + contentType
-                    + ", body=" + body.length + " bytes, etag=" + etag + ", lastModified=" + lastModified + "]";
+                    + ", body=" + body.remaining() + " bytes, etag=" + etag + ", lastModified=" + lastModified + "]";
         }
     }
 

@@ -1,6 +1,7 @@
 package newsagg.core.ingest.normalize;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,16 @@ public final class FeedPipeline {
      * @throws FeedParseException when the body is not a readable feed
      */
     public NormalizedFeed parseFeed(byte[] body, String contentType, URI feedUrl, Instant fetchedAt)
+            throws FeedParseException {
+        return parseFeed(ByteBuffer.wrap(body), contentType, feedUrl, fetchedAt);
+    }
+
+    /**
+     * {@link #parseFeed(byte[], String, URI, Instant)} over the fetcher's buffer as it lies, without a copy.
+     *
+     * @throws FeedParseException when the body is not a readable feed
+     */
+    public NormalizedFeed parseFeed(ByteBuffer body, String contentType, URI feedUrl, Instant fetchedAt)
             throws FeedParseException {
         ParseDeadline deadline = ParseDeadline.start(limits.deadline());
         return normalizer.normalizeFeed(parser.parse(body, contentType, limits, deadline), feedUrl, fetchedAt, deadline);

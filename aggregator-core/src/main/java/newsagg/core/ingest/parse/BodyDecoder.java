@@ -27,25 +27,29 @@ final class BodyDecoder {
     private BodyDecoder() {
     }
 
-    static String decode(byte[] body, String contentType) {
-        int n = body.length;
-        if (n >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+    /** Decodes the body from its position to its limit; the buffer itself is not moved. */
+    static String decode(ByteBuffer body, String contentType) {
+        int start = body.position();
+        int n = body.remaining();
+        int b0 = n > 0 ? body.get(start) & 0xFF : -1;
+        int b1 = n > 1 ? body.get(start + 1) & 0xFF : -1;
+        if (n >= 3 && b0 == 0xEF && b1 == 0xBB && (body.get(start + 2) & 0xFF) == 0xBF) {
             return decode(body, 3, StandardCharsets.UTF_8);
         }
-        if (n >= 2 && (body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF) {
+        if (n >= 2 && b0 == 0xFE && b1 == 0xFF) {
             return decode(body, 2, StandardCharsets.UTF_16BE);
         }
-        if (n >= 2 && (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE) {
+        if (n >= 2 && b0 == 0xFF && b1 == 0xFE) {
             return decode(body, 2, StandardCharsets.UTF_16LE);
         }
         Charset http = charsetFromContentType(contentType);
         if (http != null) {
             return decode(body, 0, http);
         }
-        if (n >= 4 && body[0] == 0 && body[1] == '<' && body[2] == 0 && body[3] == '?') {
+        if (n >= 4 && b0 == 0 && b1 == '<' && body.get(start + 2) == 0 && body.get(start + 3) == '?') {
             return decode(body, 0, StandardCharsets.UTF_16BE);
         }
-        if (n >= 4 && body[0] == '<' && body[1] == 0 && body[2] == '?' && body[3] == 0) {
+        if (n >= 4 && b0 == '<' && b1 == 0 && body.get(start + 2) == '?' && body.get(start + 3) == 0) {
             return decode(body, 0, StandardCharsets.UTF_16LE);
         }
         Charset declared = charsetFromXmlDeclaration(body);
@@ -60,9 +64,10 @@ final class BodyDecoder {
         return m.find() ? lookup(m.group(1)) : null;
     }
 
-    private static Charset charsetFromXmlDeclaration(byte[] body) {
+    private static Charset charsetFromXmlDeclaration(ByteBuffer body) {
         // The declaration is ASCII in every ASCII-compatible encoding, so reading it as Latin-1 is exact.
-        String head = new String(body, 0, Math.min(body.length, 512), StandardCharsets.ISO_8859_1);
+        String head = StandardCharsets.ISO_8859_1.decode(body.slice(body.position(), Math.min(body.remaining(), 512)))
+                .toString();
         Matcher m = XML_DECL_ENCODING.matcher(head);
         if (!m.find()) {
             return null;
@@ -94,12 +99,12 @@ final class BodyDecoder {
         }
     }
 
-    private static String decode(byte[] body, int offset, Charset cs) {
+    private static String decode(ByteBuffer body, int skip, Charset cs) {
         try {
             return cs.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(body, offset, body.length - offset))
+                    .decode(body.slice(body.position() + skip, body.remaining() - skip))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalStateException("decoder with REPLACE actions cannot fail", e);

@@ -1,5 +1,6 @@
 package newsagg.core.ingest.parse;
 
+import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +40,23 @@ public final class FeedParser {
      */
     public ParsedFeed parse(byte[] body, String contentType, ParseLimits limits, ParseDeadline deadline)
             throws FeedParseException {
-        if (body == null || body.length == 0) {
+        return parse(body == null ? null : ByteBuffer.wrap(body), contentType, limits, deadline);
+    }
+
+    /**
+     * Parses a body within a budget, reading it where it lies (from its position to its limit, without moving it):
+     * the fetcher's buffer is never copied on the way here.
+     *
+     * @param body        the decompressed body
+     * @param contentType the Content-Type header, may be null
+     * @param limits      the item, depth and size limits
+     * @param deadline    when to give up
+     * @return the feed, with at most {@link ParseLimits#maxItems()} entries in document order
+     * @throws FeedParseException as {@link #parse(byte[], String, ParseLimits, ParseDeadline)}
+     */
+    public ParsedFeed parse(ByteBuffer body, String contentType, ParseLimits limits, ParseDeadline deadline)
+            throws FeedParseException {
+        if (body == null || !body.hasRemaining()) {
             throw new FeedParseException("not a feed: empty body");
         }
         String text = BodyDecoder.decode(body, contentType);

@@ -1,9 +1,12 @@
 package newsagg.core.ingest.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -44,15 +47,18 @@ class FetchSettingsTest {
     }
 
     @Test
-    void fetchedRecordsCopyTheirBodyAndCompareByContent() {
+    void fetchedRecordsCannotBeChangedThroughTheirBodyAndCompareByContent() {
         byte[] body = {1, 2, 3};
-        FetchResult.Fetched f = new FetchResult.Fetched(URI.create("http://example.com/"), 200, null, body, null, null);
-        body[0] = 9;
-        f.body()[1] = 9;
+        FetchResult.Fetched f = new FetchResult.Fetched(URI.create("http://example.com/"), 200, null,
+                ByteBuffer.wrap(body), null, null);
+        f.body().get();
+        assertThatExceptionOfType(ReadOnlyBufferException.class).isThrownBy(() -> f.body().put(1, (byte) 9));
 
-        assertThat(f.body()).containsExactly(1, 2, 3);
+        byte[] read = new byte[3];
+        f.body().get(read);
+        assertThat(read).containsExactly(1, 2, 3);
         assertThat(f).isEqualTo(new FetchResult.Fetched(URI.create("http://example.com/"), 200, null,
-                new byte[] {1, 2, 3}, null, null));
+                ByteBuffer.wrap(new byte[] {1, 2, 3}), null, null));
         assertThat(f.toString()).contains("body=3 bytes");
     }
 }
