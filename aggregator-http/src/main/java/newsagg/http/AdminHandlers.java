@@ -3,7 +3,6 @@ package newsagg.http;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,9 +15,8 @@ import newsagg.core.ingest.FeedIngester;
 import newsagg.core.ingest.Opml;
 import newsagg.core.ingest.OpmlException;
 import newsagg.core.ingest.OpmlImportResult;
-import newsagg.core.ingest.OpmlImporter;
 import newsagg.core.ingest.RefreshResult;
-import newsagg.core.ingest.fetch.FeedUrls;
+import newsagg.core.ingest.Subscriptions;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.store.DuplicateSourceException;
 import newsagg.core.store.SourceStore;
@@ -27,7 +25,8 @@ import newsagg.core.store.SourceStore;
  * The admin endpoints: add, delete and refresh sources, and OPML import and export. Every one of them first
  * checks the admin bearer token (in constant time, slowed after repeated failures); with no {@code ADMIN_TOKEN}
  * configured they answer 403 and say how to enable them. Only then is the request body looked at, and every
- * POST checks its content type: JSON, OPML, or none at all for a refresh.
+ * POST checks its content type: JSON, OPML, or none at all for a refresh. What changes the sources is
+ * {@link Subscriptions}' to do, the URL check and the cache's notification included.
  */
 final class AdminHandlers {
 
@@ -38,40 +37,34 @@ final class AdminHandlers {
     private final NewsQueries queries;
     private final SourceStore sources;
     private final FeedIngester ingester;
-    private final OpmlImporter importer;
-    private final boolean allowPrivateNetworks;
+    private final Subscriptions subscriptions;
     private final Json json;
-    private final Runnable sourcesChanged;
 
-    /**
-     * {@code adminToken} null means admin endpoints are disabled; {@code sourcesChanged} runs after a source is added
-     * or deleted (ingestion reports changed articles itself).
-     */
+    /** {@code adminToken} null means admin endpoints are disabled. */
     AdminHandlers(TokenCheck adminToken, NewsQueries queries, SourceStore sources, FeedIngester ingester,
-                  boolean allowPrivateNetworks, Json json, Runnable sourcesChanged) {
+                  Subscriptions subscriptions, Json json) {
         this.adminToken = adminToken;
         this.queries = queries;
         this.sources = sources;
         this.ingester = ingester;
-        this.importer = new OpmlImporter(sources, allowPrivateNetworks);
-        this.allowPrivateNetworks = allowPrivateNetworks;
+        this.subscriptions = subscriptions;
         this.json = json;
-        this.sourcesChanged = sourcesChanged;
     }
 
     void createSource(Context ctx) {
         requireAdmin(ctx);
         requireContentType(ctx, Set.of("application/json"), "application/json");
         JsonNode body = jsonBody(ctx);
-        URI feedUrl = feedUrl(body.get("feed_url"));
+        String feedUrl = requiredText(body.get("feed_url"), "feed_url");
         String title = optionalText(body.get("title"), "title", MAX_TITLE_CHARS);
         Source source;
         try {
-            source = sources.create(feedUrl.toString(), title, null);
+            source = subscriptions.add(feedUrl, title);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter("feed_url", e.getMessage());
         } catch (DuplicateSourceException e) {
-            throw ApiException.conflict("a source with feed_url " + feedUrl + " already exists");
+            throw ApiException.conflict("a source with feed_url " + e.feedUrl() + " already exists");
         }
-        sourcesChanged.run();
         ctx.status(201).header("Location", "/api/sources/" + source.id());
         write(ctx, queries.source(source.id()).orElseThrow(() -> ApiException.notFound("the new source was deleted")));
     }
@@ -79,10 +72,9 @@ final class AdminHandlers {
     void deleteSource(Context ctx) {
         requireAdmin(ctx);
         long id = Params.id("id", ctx.pathParam("id"));
-        if (!sources.delete(id)) {
+        if (!subscriptions.remove(id)) {
             throw ApiException.notFound("no source with id " + id);
         }
-        sourcesChanged.run();
         ctx.status(204);
     }
 
@@ -105,10 +97,7 @@ final class AdminHandlers {
         requireAdmin(ctx);
         requireContentType(ctx, OPML_TYPES, "OPML (text/x-opml, application/x-opml, text/xml or application/xml)");
         try (InputStream in = new ByteArrayInputStream(ctx.bodyAsBytes())) {
-            OpmlImportResult result = importer.importDocument(Opml.parse(in));
-            if (result.added() > 0) {
-                sourcesChanged.run();
-            }
+            OpmlImportResult result = subscriptions.importDocument(Opml.parse(in));
             write(ctx, result);
         } catch (OpmlException e) {
             throw ApiException.invalidParameter("body", e.getMessage());
@@ -162,22 +151,14 @@ final class AdminHandlers {
         }
     }
 
-    private URI feedUrl(JsonNode node) {
+    private static String requiredText(JsonNode node, String name) {
         if (node == null || node.isNull()) {
-            throw ApiException.invalidParameter("feed_url", "is required");
+            throw ApiException.invalidParameter(name, "is required");
         }
         if (!node.isTextual()) {
-            throw ApiException.invalidParameter("feed_url", "must be a string");
+            throw ApiException.invalidParameter(name, "must be a string");
         }
-        try {
-            URI url = FeedUrls.parse(node.asText());
-            if (!allowPrivateNetworks) {
-                FeedUrls.requirePublicHost(url);
-            }
-            return url;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("feed_url", e.getMessage());
-        }
+        return node.asText();
     }
 
     private static String optionalText(JsonNode node, String name, int maxChars) {

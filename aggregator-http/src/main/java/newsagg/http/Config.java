@@ -23,6 +23,7 @@ import java.util.Map;
  * @param adminToken       {@link Settings#ADMIN_TOKEN}; null disables admin writes
  * @param metricsToken     {@link Settings#METRICS_TOKEN}; null leaves {@code /metrics} open
  * @param timingEnabled    {@link Settings#TIMING_ENABLED}
+ * @param debugMemorySources {@link Settings#DEBUG_MEMORY_SOURCES}
  * @param virtualThreads   {@link Settings#HTTP_THREADS}, resolved for this JVM
  * @param feeds            the {@code FEEDS_*} and {@code DEFAULT_SOURCES} settings of ingestion
  * @param corsOrigins      {@link Settings#CORS_ORIGINS}, canonical; empty turns CORS off
@@ -30,9 +31,9 @@ import java.util.Map;
  *                         believes no forwarding header
  */
 public record Config(int port, String listenAddress, String databaseUrl, String databaseUser, String databasePassword,
-                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl, String adminToken,
-                     String metricsToken, boolean timingEnabled, boolean virtualThreads, Feeds feeds, List<String> corsOrigins,
-                     List<String> trustedProxies) {
+                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl,
+                     String adminToken, String metricsToken, boolean timingEnabled, boolean debugMemorySources,
+                     boolean virtualThreads, Feeds feeds, List<String> corsOrigins, List<String> trustedProxies) {
 
     public Config {
         corsOrigins = List.copyOf(corsOrigins);
@@ -70,6 +71,7 @@ public record Config(int port, String listenAddress, String databaseUrl, String 
         String adminToken = Settings.ADMIN_TOKEN.read(env);
         String metricsToken = Settings.METRICS_TOKEN.read(env);
         boolean timingEnabled = Settings.TIMING_ENABLED.read(env);
+        boolean debugMemorySources = Settings.DEBUG_MEMORY_SOURCES.read(env);
         boolean virtualThreads = Settings.HTTP_THREADS.read(env);
         Feeds feeds = new Feeds(
                 Settings.FEEDS_POLL_ENABLED.read(env),
@@ -78,8 +80,8 @@ public record Config(int port, String listenAddress, String databaseUrl, String 
                 Settings.FEEDS_ALLOW_PRIVATE_NETWORKS.read(env),
                 Settings.DEFAULT_SOURCES.read(env));
         return new Config(port, listenAddress, database.jdbcUrl(), user, password, poolSize, redisUrl, cacheEnabled,
-                cacheNamespace, cacheNearTtl, adminToken, metricsToken, timingEnabled, virtualThreads, feeds,
-                Settings.CORS_ORIGINS.read(env), Settings.TRUSTED_PROXIES.read(env));
+                cacheNamespace, cacheNearTtl, adminToken, metricsToken, timingEnabled, debugMemorySources, virtualThreads,
+                feeds, Settings.CORS_ORIGINS.read(env), Settings.TRUSTED_PROXIES.read(env));
     }
 
     /**
@@ -113,6 +115,7 @@ public record Config(int port, String listenAddress, String databaseUrl, String 
                 + " admin_token=" + mask(adminToken)
                 + " metrics_token=" + mask(metricsToken)
                 + " timing_enabled=" + timingEnabled
+                + " debug_memory_sources=" + debugMemorySources
                 + " http_threads=" + (virtualThreads ? "virtual" : "platform")
                 + " feeds_poll_enabled=" + feeds.pollEnabled()
                 + " feeds_poll_interval=" + feeds.pollInterval()

@@ -47,30 +47,40 @@ final class JettyErrors implements Request.Handler {
         // Jetty closes the connection after a message it could not parse; saying so stops a client from sending
         // its next request down a connection that is about to close (the fuzz saw exactly that).
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        if (status == 503) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+        ProblemType type = type(status);
+        if (type != null) {
+            type.headers().forEach(response.getHeaders()::put);
         }
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod())) {
             callback.succeeded();
             return true;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
-        response.write(true, ByteBuffer.wrap(json.bytes(problem(status))), callback);
+        response.write(true, ByteBuffer.wrap(json.bytes(type == null ? ProblemType.refused(status) : problem(type))),
+                callback);
         return true;
     }
 
-    /** Jetty's own reason phrases can carry parser detail; these say what the client can fix. */
-    static Problem problem(int status) {
+    /** What Jetty's refusal with this status is, or null for a status no type names. */
+    private static ProblemType type(int status) {
         return switch (status) {
-            case 400 -> Problem.of("bad-request", "Bad request", 400, "the request is malformed (e.g. an invalid URI or header)");
-            case 405 -> Problem.of("method-not-allowed", "Method not allowed", 405, "the method is not allowed here");
-            case 413 -> Problem.of("payload-too-large", "Payload too large", 413, "the request body is too large");
-            case 414 -> Problem.of("uri-too-long", "URI too long", 414,
-                    "the request line is longer than " + RequestLimits.MAX_HEADER_BYTES + " bytes");
-            case 503 -> Problem.of("unavailable", "Service unavailable", 503, "the server is stopping; try again shortly");
-            case 431 -> Problem.of("headers-too-large", "Request header fields too large", 431,
-                    "the request headers are larger than " + RequestLimits.MAX_HEADER_BYTES + " bytes");
-            default -> Problem.of("http-" + status, "Request refused", status, "the request was refused with status " + status);
+            case 400 -> ProblemType.BAD_REQUEST;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+            case 414 -> ProblemType.URI_TOO_LONG;
+            case 431 -> ProblemType.HEADERS_TOO_LARGE;
+            case 503 -> ProblemType.UNAVAILABLE;
+            default -> null;
+        };
+    }
+
+    /** Jetty's own reason phrases can carry parser detail; these say what the client can fix. */
+    private static Problem problem(ProblemType type) {
+        return switch (type) {
+            case METHOD_NOT_ALLOWED -> type.problem("the method is not allowed here");
+            case URI_TOO_LONG -> type.problem("the request line is longer than " + RequestLimits.MAX_HEADER_BYTES + " bytes");
+            case UNAVAILABLE -> type.problem("the server is stopping; try again shortly");
+            default -> type.problem();
         };
     }
 }

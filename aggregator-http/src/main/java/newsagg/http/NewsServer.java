@@ -3,123 +3,80 @@ package newsagg.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
-import newsagg.cache.CacheSettings;
-import newsagg.cache.Caches;
-import newsagg.cache.RedisEndpoint;
-import newsagg.core.NewsCore;
-import newsagg.core.ingest.DefaultSources;
-import newsagg.core.ingest.FeedIngester;
-import newsagg.core.ingest.FeedPoller;
-import newsagg.core.ingest.OpmlImportResult;
-import newsagg.core.ingest.fetch.FeedFetcher;
-import newsagg.core.ingest.fetch.FetchSettings;
 import newsagg.core.query.InvalidCursorException;
-import newsagg.core.timing.StageTimer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: every route in one place ({@link #routes}), errors as RFC 9457 problems, and a graceful
- * stop that lets in-flight requests finish within {@link #STOP_TIMEOUT} before the pool closes.
+ * The HTTP server, and only that: every route in one place ({@link #routes}), errors as RFC 9457 problems of a
+ * {@link ProblemType}, and a graceful stop that lets in-flight requests finish within {@link #STOP_TIMEOUT}. It
+ * builds nothing it serves with: {@link Main} hands it its {@link Parts}, and closes what they hold after
+ * {@link #stop()}.
  */
-public final class NewsServer implements AutoCloseable {
+final class NewsServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(NewsServer.class);
-
-    /** Redis connections: enough that request threads rarely wait for one (a wait counts against the 100 ms budget). */
-    static final int REDIS_POOL_SIZE = 64;
 
     /** How long a stop waits for in-flight requests. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final String PROBLEM_WRITTEN = "newsagg.problem";
 
+    /**
+     * What the routes hand their work to, each built by {@link Main}.
+     *
+     * @param metricsToken  guards {@code /metrics} and {@code /debug/*}; null leaves them open
+     * @param clientAddress who a request is from, for logs and the admin lockout
+     */
+    record Parts(Json json, ReadHandlers reads, AdminHandlers admin, Health health, Metrics metrics,
+                 RequestTiming timing, RouteLatencies latencies, TokenCheck metricsToken, Cors cors,
+                 ClientAddress clientAddress) {
+    }
+
     private final Config config;
-    private final HikariDataSource dataSource;
+    private final Json json;
+    private final ReadHandlers reads;
+    private final AdminHandlers admin;
     private final Health health;
-    private final Json json = new Json();
-    private final RouteLatencies latencies = new RouteLatencies();
     private final Metrics metrics;
     private final RequestTiming timing;
+    private final RouteLatencies latencies;
     private final TokenCheck metricsToken;
     private final Cors cors;
     private final ClientAddress clientAddress;
-    private final Caches caches;
-    private final ReadHandlers reads;
-    private final AdminHandlers admin;
-    private final FeedPoller poller;
     private final Javalin app;
     private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, "database unavailable", Duration.ofSeconds(10));
 
-    private NewsServer(Config config, HikariDataSource dataSource) {
+    /** Declares the routes; nothing listens until {@link #start}. */
+    NewsServer(Config config, Parts parts) {
         this.config = config;
-        this.dataSource = dataSource;
-        this.caches = Caches.create(config.cacheEnabled()
-                ? CacheSettings.defaults(config.redisUrl()).withNamespace(config.cacheNamespace()).withPoolSize(REDIS_POOL_SIZE)
-                : CacheSettings.disabled());
-        this.metrics = new Metrics(dataSource, caches);
-        this.timing = new RequestTiming(latencies, metrics);
-        // Each token counts its own failures: a scraper with a stale metrics token must not lock out the admin.
-        this.metricsToken = config.metricsToken() == null ? null
-                : new TokenCheck(new BearerToken(config.metricsToken()), new AuthFailures());
-        this.cors = new Cors(config.corsOrigins());
-        this.clientAddress = new ClientAddress(config.trustedProxies());
-        this.health = new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
-                dataSource.getHikariPoolMXBean()::getTotalConnections,
-                config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null);
-        NewsCore core = NewsCore.open(dataSource, config.timingEnabled() ? timing : StageTimer.NONE);
-        Config.Feeds feeds = config.feeds();
-        FeedFetcher fetcher = new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(feeds.allowPrivateNetworks()));
-        ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json);
-        FeedIngester ingester = new FeedIngester(core.sources(), core.articles(), fetcher, responses,
-                Clock.systemUTC(), feeds.pollInterval());
-        metrics.droppedItems(ingester::droppedItemsTotal);
-        this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
-        StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
-        this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
-        TokenCheck adminToken = config.adminToken() == null ? null
-                : new TokenCheck(new BearerToken(config.adminToken()), new AuthFailures());
-        this.admin = new AdminHandlers(adminToken,
-                core.queries(), core.sources(), ingester, feeds.allowPrivateNetworks(), json, responses::invalidate);
-        if (feeds.defaultSources()) {
-            OpmlImportResult imported = DefaultSources.importIfEmpty(core.sources());
-            if (imported.added() > 0) {
-                LOG.info("imported {} default sources", imported.added());
-            }
-        }
+        this.json = parts.json();
+        this.reads = parts.reads();
+        this.admin = parts.admin();
+        this.health = parts.health();
+        this.metrics = parts.metrics();
+        this.timing = parts.timing();
+        this.latencies = parts.latencies();
+        this.metricsToken = parts.metricsToken();
+        this.cors = parts.cors();
+        this.clientAddress = parts.clientAddress();
         this.app = Javalin.create(this::configure);
     }
 
-    /**
-     * Opens the pool, migrates the schema and starts serving on {@link Config#listenAddress()} and
-     * {@link Config#port()} (0 picks a free port).
-     */
-    public static NewsServer start(Config config) {
-        HikariDataSource dataSource = Databases.pool(config);
-        try {
-            NewsServer server = new NewsServer(config, dataSource);
-            server.app.start(config.listenAddress(), config.port());
-            if (config.feeds().pollEnabled()) {
-                server.poller.start();
-            }
-            LOG.info("newsagg listening on port {}", server.port());
-            return server;
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
-        }
+    /** Starts serving on {@code listenAddress} and {@code port} (0 picks a free port). */
+    void start(String listenAddress, int port) {
+        app.start(listenAddress, port);
+        LOG.info("newsagg listening on port {}", port());
     }
 
     public int port() {
@@ -184,22 +141,21 @@ public final class NewsServer implements AutoCloseable {
         get(routes, "/metrics", this::metrics);
         get(routes, "/debug/timings", this::timings);
         routes.post("/debug/timings", this::resetTimings);
-        get(routes, "/debug/memory/sources", ctx -> {
-            requireMetricsToken(ctx);
-            reads.memorySources(ctx);
-        });
+        if (config.debugMemorySources()) {
+            get(routes, "/debug/memory/sources", ctx -> {
+                requireMetricsToken(ctx);
+                reads.memorySources(ctx);
+            });
+        }
 
         routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.status() == 401) {
-                ctx.header("WWW-Authenticate", "Bearer");
-            }
             if (e.retryAfterSeconds() > 0) {
                 ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
-            problem(ctx, e.status(), e.type(), e.title(), e.getMessage());
+            problem(ctx, e.type(), e.getMessage());
         });
         routes.exception(InvalidCursorException.class, (e, ctx) ->
-                problem(ctx, 400, "invalid-parameter", "Invalid parameter", "cursor: " + e.getMessage()));
+                problem(ctx, ProblemType.INVALID_PARAMETER, "cursor: " + e.getMessage()));
         routes.exception(HttpResponseException.class, (e, ctx) -> frameworkProblem(ctx, e.getStatus()));
         routes.exception(Exception.class, this::unexpected);
         for (int status : new int[] {404, 405}) {
@@ -279,46 +235,48 @@ public final class NewsServer implements AutoCloseable {
         String request = LogText.safe(ctx.method().name()) + " " + LogText.safe(ctx.path());
         if (DatabaseErrors.unavailable(e)) {
             unavailableLog.warn(request + " from " + ClientAddress.of(ctx) + ": " + LogText.safe(e.getMessage()));
-            problem(ctx, 503, "database-unavailable", "Service unavailable",
-                    "the database is not answering; try again shortly");
-            ctx.header("Retry-After", "5");
+            problem(ctx, ProblemType.UNAVAILABLE, "the database is not answering; try again shortly");
             return;
         }
         if (DatabaseErrors.refusedInput(e)) {
             // Each endpoint checks its parameters first; this is the net for a value that slipped through.
-            problem(ctx, 400, "invalid-parameter", "Invalid parameter", "request: holds a value the database refuses");
+            problem(ctx, ProblemType.INVALID_PARAMETER, "request: holds a value the database refuses");
             return;
         }
         LOG.error("unhandled error for {} from {}", request, ClientAddress.of(ctx), LogText.safe(e));
-        problem(ctx, 500, "internal-error", "Internal server error", "an unexpected error occurred; it has been logged");
+        problem(ctx, ProblemType.INTERNAL_ERROR);
     }
 
     /** Problems for what Jetty and Javalin refuse before a handler runs; their own messages are not shown. */
     private void frameworkProblem(Context ctx, int status) {
         switch (status) {
-            case 404 -> problem(ctx, 404, "not-found", "Not found", "no route for " + ctx.method() + " " + ctx.path());
-            case 405 -> problem(ctx, 405, "method-not-allowed", "Method not allowed",
-                    ctx.method() + " is not allowed on " + ctx.path());
-            case 413 -> problem(ctx, 413, "payload-too-large", "Payload too large", "the request body is too large");
-            default -> problem(ctx, status, "http-" + status, "Request refused", "the request was refused with status " + status);
+            case 404 -> problem(ctx, ProblemType.NOT_FOUND, "no route for " + ctx.method() + " " + ctx.path());
+            case 405 -> problem(ctx, ProblemType.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
+            case 413 -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE);
+            default -> write(ctx, ProblemType.refused(status));
         }
     }
 
-    private void problem(Context ctx, int status, String type, String title, String detail) {
-        ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
-        ctx.status(status)
-                .contentType(Problem.CONTENT_TYPE)
-                .result(json.bytes(Problem.of(type, title, status, detail)));
+    private void problem(Context ctx, ProblemType type, String detail) {
+        type.headers().forEach(ctx::header);
+        write(ctx, type.problem(detail));
     }
 
-    /** Stops accepting, lets in-flight requests finish (bounded), then closes the pool. Idempotent. */
-    @Override
-    public void close() {
+    /** A problem of a type whose detail never varies. */
+    private void problem(Context ctx, ProblemType type) {
+        type.headers().forEach(ctx::header);
+        write(ctx, type.problem());
+    }
+
+    private void write(Context ctx, Problem problem) {
+        ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+        ctx.status(problem.status())
+                .contentType(Problem.CONTENT_TYPE)
+                .result(json.bytes(problem));
+    }
+
+    /** Stops accepting and lets in-flight requests finish, within {@link #STOP_TIMEOUT}. */
+    void stop() {
         app.stop();
-        poller.close();
-        caches.close();
-        health.close();
-        dataSource.close();
-        LOG.info("newsagg stopped");
     }
 }

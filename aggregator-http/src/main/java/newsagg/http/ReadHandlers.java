@@ -81,7 +81,8 @@ final class ReadHandlers {
 
     /**
      * The sources answer as it was on first call, served from memory: no database, no Redis. It exists to measure
-     * a cache hit against a route that does no I/O at all (docs/PERFORMANCE.md).
+     * a cache hit against a route that does no I/O at all (docs/PERFORMANCE.md), so it is routed only when
+     * {@link Settings#DEBUG_MEMORY_SOURCES} is on.
      */
     void memorySources(Context ctx) {
         byte[] body = memorySources.get();

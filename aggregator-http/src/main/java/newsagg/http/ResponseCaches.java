@@ -163,7 +163,8 @@ final class ResponseCaches implements ChangeListener {
     }
 
     /** A source was added or removed (the database moved the epoch): read the new mark now. */
-    void invalidate() {
+    @Override
+    public void sourcesChanged() {
         marks.refresh();
     }
 

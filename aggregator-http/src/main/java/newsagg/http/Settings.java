@@ -71,6 +71,11 @@ final class Settings {
     static final Setting<Boolean> TIMING_ENABLED = new Setting<>("TIMING_ENABLED", "`true`",
             bool(true),
             "per-request timing; switch off only to measure its cost");
+    static final Setting<Boolean> DEBUG_MEMORY_SOURCES = new Setting<>("DEBUG_MEMORY_SOURCES", "`false`",
+            bool(false),
+            "serve `GET /debug/memory/sources` (behind the metrics token): the sources answer held in memory, the "
+                    + "ceiling a cache hit is measured against by the load test's `memory_sources` scenario; for "
+                    + "benchmarks only");
     static final Setting<Boolean> HTTP_THREADS = new Setting<>("HTTP_THREADS", "`auto`",
             Settings::virtualThreads,
             "`auto` (virtual threads on Java 21+, else platform), `platform` or `virtual`; docs/PERFORMANCE.md has "
@@ -109,7 +114,7 @@ final class Settings {
     /** Every setting, in the README table's order. */
     static final List<Setting<?>> ALL = List.of(PORT, LISTEN_ADDRESS, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD,
             DATABASE_POOL_SIZE, REDIS_URL, CACHE_ENABLED, CACHE_NAMESPACE, CACHE_NEAR_TTL, ADMIN_TOKEN, METRICS_TOKEN,
-            TIMING_ENABLED, HTTP_THREADS, FEEDS_POLL_ENABLED, FEEDS_POLL_INTERVAL, FEEDS_WORKERS,
+            TIMING_ENABLED, DEBUG_MEMORY_SOURCES, HTTP_THREADS, FEEDS_POLL_ENABLED, FEEDS_POLL_INTERVAL, FEEDS_WORKERS,
             FEEDS_ALLOW_PRIVATE_NETWORKS, DEFAULT_SOURCES, CORS_ORIGINS, TRUSTED_PROXIES);
 
     private Settings() {

@@ -53,7 +53,8 @@ class EndpointFuzzIT {
     @Test
     void everyEndpointAnswers2xxOr4xxProblemsForAnyInputWithoutTheCache() {
         try (TestServer server = TestServer.start(PG, Map.of("ADMIN_TOKEN", TOKEN, "METRICS_TOKEN", TOKEN,
-                "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true"))) {
+                "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true",
+                "DEBUG_MEMORY_SOURCES", "true"))) {
             fuzz(server, SEED);
         }
     }
@@ -65,7 +66,8 @@ class EndpointFuzzIT {
             redis.start();
             try (Jedis jedis = new Jedis(redis.url());
                  TestServer server = TestServer.start(PG, Map.of("ADMIN_TOKEN", TOKEN, "METRICS_TOKEN", TOKEN,
-                         "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true", "CACHE_ENABLED", "true",
+                         "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true",
+                         "DEBUG_MEMORY_SOURCES", "true", "CACHE_ENABLED", "true",
                          "REDIS_URL", redis.url().toString(), "CACHE_NAMESPACE", namespace))) {
                 fuzz(server, SEED + 1);
 

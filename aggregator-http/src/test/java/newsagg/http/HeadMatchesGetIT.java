@@ -77,7 +77,8 @@ class HeadMatchesGetIT {
     }
 
     static TestServer start() {
-        return TestServer.start(PG, Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "METRICS_TOKEN", METRICS_TOKEN));
+        return TestServer.start(PG, Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "METRICS_TOKEN", METRICS_TOKEN,
+                "DEBUG_MEMORY_SOURCES", "true"));
     }
 
     @Test

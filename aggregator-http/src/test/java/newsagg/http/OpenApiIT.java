@@ -59,7 +59,8 @@ class OpenApiIT {
         core.articles().upsert(sourceId, articles);
         articleId = core.queries().newest(ArticleFilter.ALL, 1, null).items().get(0).id();
         server = TestServer.start(PG, Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "METRICS_TOKEN", METRICS_TOKEN,
-                "CORS_ORIGINS", ORIGIN, "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true"));
+                "CORS_ORIGINS", ORIGIN, "FEEDS_POLL_ENABLED", "false", "FEEDS_ALLOW_PRIVATE_NETWORKS", "true",
+                "DEBUG_MEMORY_SOURCES", "true"));
         HttpResponse<String> document = server.get("/openapi.json");
         assertThat(document.statusCode()).isEqualTo(200);
         spec = TestServer.json(document);

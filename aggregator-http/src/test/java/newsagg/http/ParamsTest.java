@@ -28,7 +28,7 @@ class ParamsTest {
     void anIntegerOutOfRangeOrMalformedIsA400NamingTheParameter(String value) {
         assertThatThrownBy(() -> params("limit", value).intValue("limit", 20, 1, 100))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.type().status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith("limit: ");
                 });
     }

@@ -18,16 +18,18 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-/** The real server on a random port against a test class's own database, and a client for it. */
+/** The real application, as {@link Main} builds it, on a random port against a test class's own database, and a client for it. */
 final class TestServer implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final Application application;
     private final NewsServer server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(NewsServer server) {
-        this.server = server;
+    private TestServer(Application application) {
+        this.application = application;
+        this.server = application.server();
     }
 
     static TestServer start(PostgresExtension pg, Map<String, String> extraEnvironment) {
@@ -47,7 +49,7 @@ final class TestServer implements AutoCloseable {
         // Tests that enable the cache get keys of their own, so no run ever reads another's cached answers.
         env.put("CACHE_NAMESPACE", "test-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         env.putAll(extraEnvironment);
-        return new TestServer(NewsServer.start(Config.fromEnvironment(env)));
+        return new TestServer(Main.start(Config.fromEnvironment(env)));
     }
 
     static TestServer start(PostgresExtension pg) {
@@ -107,6 +109,6 @@ final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        application.close();
     }
 }

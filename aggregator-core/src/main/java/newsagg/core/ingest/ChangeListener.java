@@ -1,10 +1,11 @@
 package newsagg.core.ingest;
 
 /**
- * Told by {@link FeedIngester} after a refresh stored new or changed articles of a source, so that whatever caches
- * read results (the Redis cache bumps a generation counter) can drop what the change made stale. It is not called
- * when a refresh changed nothing. Called on a poller worker thread after the articles are committed; implementations
- * must be thread-safe and quick, and an exception they throw is logged and otherwise ignored.
+ * Told when stored data changed, so that whatever caches read results (the HTTP layer's response caches) can drop
+ * what the change made stale. {@link FeedIngester} reports the articles a refresh stored, after they are committed,
+ * and not when a refresh changed nothing; {@link Subscriptions} reports every source it added or removed.
+ * Called on the thread that made the change (a poller worker, a request thread); implementations must be
+ * thread-safe and quick, and an exception they throw from {@link #articlesChanged} is logged and otherwise ignored.
  */
 @FunctionalInterface
 public interface ChangeListener {
@@ -20,4 +21,11 @@ public interface ChangeListener {
      * @param updated  how many stored articles changed
      */
     void articlesChanged(long sourceId, int inserted, int updated);
+
+    /**
+     * Sources were added or removed. Does nothing by default, for listeners that only follow articles; a cache whose
+     * answers list sources must override it.
+     */
+    default void sourcesChanged() {
+    }
 }

@@ -3,22 +3,17 @@ package newsagg.core.ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import newsagg.core.store.SourceStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The feeds a fresh installation starts with: a dozen well-known public news feeds bundled as
- * {@value #RESOURCE}. They are added only when there are no sources at all, so an operator who deleted them does not
- * get them back on the next start. Their URLs are checked for syntax only (they are newsagg's own list); the fetcher
- * still applies its network policy to every fetch.
+ * The feeds a fresh installation starts with: a dozen well-known public news feeds bundled as {@value #RESOURCE}.
+ * {@link Subscriptions#importDefaultsIfEmpty} adds them only when there are no sources at all, so an operator who
+ * deleted them does not get them back on the next start. Their URLs are checked for syntax only (they are newsagg's
+ * own list); the fetcher still applies its network policy to every fetch.
  */
 public final class DefaultSources {
 
     /** The classpath resource holding the default list. */
     public static final String RESOURCE = "/newsagg/default-sources.opml";
-
-    private static final Logger LOG = LoggerFactory.getLogger(DefaultSources.class);
 
     private DefaultSources() {
     }
@@ -35,18 +30,5 @@ public final class DefaultSources {
         } catch (OpmlException e) {
             throw new IllegalStateException(RESOURCE + " is broken: " + e.getMessage());
         }
-    }
-
-    /**
-     * Imports the bundled list when {@code sources} is empty; otherwise does nothing and returns
-     * {@link OpmlImportResult#NONE}.
-     */
-    public static OpmlImportResult importIfEmpty(SourceStore sources) {
-        if (!sources.list().isEmpty()) {
-            return OpmlImportResult.NONE;
-        }
-        OpmlImportResult result = OpmlImporter.trusted(sources).importDocument(document());
-        LOG.info("no sources yet: added {} default sources", result.added());
-        return result;
     }
 }

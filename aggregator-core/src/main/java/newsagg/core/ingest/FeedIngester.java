@@ -113,19 +113,6 @@ public final class FeedIngester {
         return out;
     }
 
-    /** The poll interval this ingester schedules healthy sources with. */
-    public Duration pollInterval() {
-        return pollInterval;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    SourceStore sources() {
-        return sources;
-    }
-
     private RefreshResult refreshOrThrow(Source source) {
         URI url;
         try {

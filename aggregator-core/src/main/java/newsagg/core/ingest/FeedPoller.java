@@ -1,5 +1,6 @@
 package newsagg.core.ingest;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,8 +93,9 @@ public final class FeedPoller implements AutoCloseable {
         }
     }
 
-    private final FeedIngester ingester;
     private final SourceStore sources;
+    private final FeedIngester ingester;
+    private final Clock clock;
     private final Settings settings;
     private final Semaphore idleWorkers;
     private final ThreadPoolExecutor workers;
@@ -101,10 +103,19 @@ public final class FeedPoller implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    /** A poller that refreshes sources with {@code ingester}; it does nothing until {@link #start()}. */
-    public FeedPoller(FeedIngester ingester, Settings settings) {
+    /**
+     * A poller that claims due sources from {@code sources} and refreshes them with {@code ingester}; it does nothing
+     * until {@link #start()}.
+     *
+     * @param sources  where due sources are claimed: the store {@code ingester} records outcomes in
+     * @param ingester what refreshes one source
+     * @param clock    what "due" is measured against: the clock {@code ingester} schedules with
+     * @param settings how often to claim, and how many at once
+     */
+    public FeedPoller(SourceStore sources, FeedIngester ingester, Clock clock, Settings settings) {
+        this.sources = Objects.requireNonNull(sources, "sources");
         this.ingester = Objects.requireNonNull(ingester, "ingester");
-        this.sources = ingester.sources();
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.idleWorkers = new Semaphore(settings.workers());
         this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
@@ -131,7 +142,7 @@ public final class FeedPoller implements AutoCloseable {
      * another poller holds are left to it. Usable with or without {@link #start()}.
      */
     public PollSummary pollOnce() {
-        Instant now = ingester.clock().instant();
+        Instant now = clock.instant();
         List<Future<RefreshResult>> futures = new ArrayList<>();
         try {
             while (!closed) {
@@ -188,7 +199,7 @@ public final class FeedPoller implements AutoCloseable {
         try {
             int wanted = idleWorkers.drainPermits();
             if (wanted > 0 && !closed) {
-                claimAndSubmit(ingester.clock().instant(), wanted, null);
+                claimAndSubmit(clock.instant(), wanted, null);
             } else {
                 idleWorkers.release(wanted);
             }

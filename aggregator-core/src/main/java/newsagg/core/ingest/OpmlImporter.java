@@ -5,43 +5,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import newsagg.core.ingest.fetch.FeedUrls;
-import newsagg.core.store.DuplicateSourceException;
-import newsagg.core.store.SourceStore;
 
 /**
- * Adds the feeds of an {@link OpmlDocument} as sources. Each feed URL is validated with {@link FeedUrls#parse} (and,
- * unless private networks are allowed, {@link FeedUrls#requirePublicHost}, which resolves the host: a large list
- * costs one DNS lookup per feed) and stored normalized, so {@code HTTP://Example.org:80/feed} and
+ * Adds the feeds of an {@link OpmlDocument} as sources, for {@link Subscriptions}, which checks each feed URL
+ * ({@link FeedUrls#parse} and, unless private networks are allowed, {@link FeedUrls#requirePublicHost}, which
+ * resolves the host: a large list costs one DNS lookup per feed), creates the source and tells its listener once
+ * per import. URLs are stored normalized, so {@code HTTP://Example.org:80/feed} and
  * {@code http://example.org/feed} are the same source. A feed whose URL is already a source, including one listed
  * twice in the same file, is skipped; one with a bad URL is counted as invalid and the import goes on. The outline's
  * title and site URL are kept when present; a site URL that is not http(s) is dropped. Thread-safe.
  */
-public final class OpmlImporter {
+final class OpmlImporter {
 
     /** The most refused feeds listed in a result; all of them are counted. */
     public static final int MAX_REPORTED_INVALID = 100;
 
     private static final int MAX_REPORTED_URL_CHARS = 300;
 
-    private final SourceStore sources;
+    private final Subscriptions subscriptions;
     private final boolean checkHosts;
 
     /**
-     * @param sources              where sources are created
-     * @param allowPrivateNetworks when false, feeds whose host is not public (or does not resolve) are invalid
+     * @param subscriptions where feed URLs are checked and sources created
+     * @param checkHosts    when true, feeds whose host is not public (or does not resolve) are invalid
      */
-    public OpmlImporter(SourceStore sources, boolean allowPrivateNetworks) {
-        this.sources = Objects.requireNonNull(sources, "sources");
-        this.checkHosts = !allowPrivateNetworks;
-    }
-
-    /** An importer for lists newsagg ships itself: syntax is checked, hosts are not resolved. */
-    static OpmlImporter trusted(SourceStore sources) {
-        return new OpmlImporter(sources, true);
+    OpmlImporter(Subscriptions subscriptions, boolean checkHosts) {
+        this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+        this.checkHosts = checkHosts;
     }
 
     /** Imports every feed of the document, in document order. */
-    public OpmlImportResult importDocument(OpmlDocument document) {
+    OpmlImportResult importDocument(OpmlDocument document) {
         int added = 0;
         int skipped = 0;
         int invalid = 0;
@@ -49,10 +43,7 @@ public final class OpmlImporter {
         for (OpmlDocument.Feed feed : document.feeds()) {
             URI url;
             try {
-                url = FeedUrls.parse(feed.xmlUrl());
-                if (checkHosts) {
-                    FeedUrls.requirePublicHost(url);
-                }
+                url = Subscriptions.feedUrl(feed.xmlUrl(), checkHosts);
             } catch (IllegalArgumentException e) {
                 invalid++;
                 if (invalidEntries.size() < MAX_REPORTED_INVALID) {
@@ -60,7 +51,7 @@ public final class OpmlImporter {
                 }
                 continue;
             }
-            if (add(url.toString(), feed)) {
+            if (subscriptions.addChecked(url, title(feed), siteUrl(feed.htmlUrl()))) {
                 added++;
             } else {
                 skipped++;
@@ -69,18 +60,8 @@ public final class OpmlImporter {
         return new OpmlImportResult(added, skipped, invalid, invalidEntries);
     }
 
-    private boolean add(String feedUrl, OpmlDocument.Feed feed) {
-        if (sources.findByFeedUrl(feedUrl).isPresent()) {
-            return false;
-        }
-        String title = feed.title() == null || feed.title().equals(feed.xmlUrl()) ? null : feed.title();
-        try {
-            sources.create(feedUrl, title, siteUrl(feed.htmlUrl()));
-            return true;
-        } catch (DuplicateSourceException e) {
-            // Another importer or the admin API added it between the lookup and the insert.
-            return false;
-        }
+    private static String title(OpmlDocument.Feed feed) {
+        return feed.title() == null || feed.title().equals(feed.xmlUrl()) ? null : feed.title();
     }
 
     private static String siteUrl(String htmlUrl) {

@@ -88,7 +88,7 @@ class FeedPollerIT {
         FeedIngester ingester = new FeedIngester(core.sources(), core.articles(),
                 new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(true)), ChangeListener.NONE,
                 Clock.systemUTC(), INTERVAL);
-        return new FeedPoller(ingester, FeedPoller.Settings.defaults(INTERVAL)
+        return new FeedPoller(core.sources(), ingester, Clock.systemUTC(), FeedPoller.Settings.defaults(INTERVAL)
                 .withWorkers(workers).withTick(Duration.ofMillis(100)));
     }
 
@@ -215,8 +215,8 @@ class FeedPollerIT {
         FeedIngester ingester = new FeedIngester(first.sources(), first.articles(),
                 new FeedFetcher(FetchSettings.defaults().withAllowPrivateNetworks(true)), ChangeListener.NONE,
                 Clock.systemUTC(), INTERVAL);
-        FeedPoller poller = new FeedPoller(ingester, new FeedPoller.Settings(Duration.ofMillis(100), 1,
-                Duration.ofMinutes(10), Duration.ofMillis(200)));
+        FeedPoller poller = new FeedPoller(first.sources(), ingester, Clock.systemUTC(),
+                new FeedPoller.Settings(Duration.ofMillis(100), 1, Duration.ofMinutes(10), Duration.ofMillis(200)));
         try {
             poller.start();
             assertThat(Poll.until(hung::getCount, n -> n == 0, Duration.ofSeconds(20))).isTrue();

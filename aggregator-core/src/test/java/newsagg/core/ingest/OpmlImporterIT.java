@@ -17,6 +17,11 @@ class OpmlImporterIT {
 
     private final NewsCore core = CORE.core();
 
+    /** Imports through the use case the admin API calls; {@code allowPrivateNetworks} as the setting of that name. */
+    private Subscriptions subscriptions(boolean allowPrivateNetworks) {
+        return new Subscriptions(core.sources(), allowPrivateNetworks, ChangeListener.NONE);
+    }
+
     private static OpmlDocument parse(String xml) throws OpmlException {
         return Opml.parse(new ByteArrayInputStream(xml.getBytes(UTF_8)));
     }
@@ -36,7 +41,7 @@ class OpmlImporterIT {
                   <outline type="rss" text="Second new" xmlUrl="http://second.example/atom" htmlUrl="javascript:alert(1)"/>
                 </body></opml>""");
 
-        OpmlImportResult result = new OpmlImporter(core.sources(), true).importDocument(doc);
+        OpmlImportResult result = subscriptions(true).importDocument(doc);
 
         assertThat(result.added()).isEqualTo(2);
         assertThat(result.skipped()).isEqualTo(2);
@@ -62,7 +67,7 @@ class OpmlImporterIT {
                   <outline type="rss" text="Private" xmlUrl="http://10.1.2.3/feed"/>
                 </body></opml>""");
 
-        OpmlImportResult strict = new OpmlImporter(core.sources(), false).importDocument(doc);
+        OpmlImportResult strict = subscriptions(false).importDocument(doc);
 
         assertThat(strict.added()).isZero();
         assertThat(strict.invalid()).isEqualTo(2);
@@ -70,7 +75,7 @@ class OpmlImporterIT {
                 .allSatisfy(reason -> assertThat(reason).isNotBlank());
         assertThat(core.sources().list()).isEmpty();
 
-        OpmlImportResult lenient = new OpmlImporter(core.sources(), true).importDocument(doc);
+        OpmlImportResult lenient = subscriptions(true).importDocument(doc);
 
         assertThat(lenient.added()).isEqualTo(2);
     }
@@ -80,7 +85,7 @@ class OpmlImporterIT {
         String outlines = "<outline type=\"rss\" xmlUrl=\"ftp://bad.example/f\"/>"
                 .repeat(OpmlImporter.MAX_REPORTED_INVALID + 50);
 
-        OpmlImportResult result = new OpmlImporter(core.sources(), true)
+        OpmlImportResult result = subscriptions(true)
                 .importDocument(parse("<opml version=\"1.0\"><body>" + outlines + "</body></opml>"));
 
         assertThat(result.invalid()).isEqualTo(OpmlImporter.MAX_REPORTED_INVALID + 50);
@@ -94,7 +99,7 @@ class OpmlImporterIT {
         String xml = Opml.export(core.sources().list());
         core.jdbi().useHandle(h -> h.execute("TRUNCATE sources CASCADE"));
 
-        OpmlImportResult result = new OpmlImporter(core.sources(), true).importDocument(parse(xml));
+        OpmlImportResult result = subscriptions(true).importDocument(parse(xml));
 
         assertThat(result.added()).isEqualTo(2);
         assertThat(core.sources().list()).extracting(Source::feedUrl, Source::title, Source::siteUrl)
@@ -105,7 +110,7 @@ class OpmlImporterIT {
 
     @Test
     void default_sources_are_imported_only_into_an_empty_database() {
-        OpmlImportResult first = DefaultSources.importIfEmpty(core.sources());
+        OpmlImportResult first = subscriptions(false).importDefaultsIfEmpty();
 
         int bundled = DefaultSources.document().feeds().size();
         assertThat(first.added()).isEqualTo(bundled);
@@ -113,7 +118,7 @@ class OpmlImporterIT {
         assertThat(core.sources().list()).hasSize(bundled);
 
         core.sources().delete(core.sources().list().get(0).id());
-        OpmlImportResult second = DefaultSources.importIfEmpty(core.sources());
+        OpmlImportResult second = subscriptions(false).importDefaultsIfEmpty();
 
         assertThat(second).isEqualTo(OpmlImportResult.NONE);
         assertThat(core.sources().list()).hasSize(bundled - 1);
