@@ -3,7 +3,8 @@
 #  1. starts dockerd (--bridge=none --iptables=false) unless one already answers; SKIPPED when it cannot start;
 #  2. builds stand-in base images from Debian packages (debootstrap minbase; + OpenJDK 17 with jmods) through the
 #     apt mirror this machine uses, cached as tagged images between runs;
-#  3. checks that the build context the engine receives is exactly what docker/checks/dockerignore.mjs predicts;
+#  3. checks that the build context the engine receives is exactly what .dockerignore's check (the JUnit test
+#     ContainerPolicyTest's DockerIgnore, in aggregator-bench) predicts;
 #  4. builds docker/Dockerfile with the stand-ins as build args and --network host;
 #  5. runs it with --network host against PostgreSQL (its own database, dropped at the end) and Redis on 127.0.0.1,
 #     waits for the image's HEALTHCHECK to say healthy, calls /api/articles and /health/ready, checks the user;
@@ -84,8 +85,11 @@ CONTEXT=$WORK/context
 mkdir -p "$CONTEXT"
 git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$CONTEXT"
 [[ -f $CONTEXT/docker/Dockerfile ]] || fail "copying the work tree into $CONTEXT failed"
-[[ -d $ROOT/docker/node_modules ]] || (cd "$ROOT/docker" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-(cd "$CONTEXT" && node "$ROOT/docker/checks/dockerignore.mjs" --list) | LC_ALL=C sort >"$WORK/expected-context.txt"
+CHECKS=$ROOT/aggregator-bench/target/test-classes
+[[ -f $CHECKS/newsagg/bench/containers/DockerIgnore.class ]] \
+  || (cd "$ROOT" && ./mvnw -B -q -o test-compile -pl aggregator-bench -am >/dev/null) \
+  || fail "could not compile the container checks (./mvnw test-compile -pl aggregator-bench -am)"
+java -cp "$CHECKS" newsagg.bench.containers.DockerIgnore --list "$CONTEXT" | LC_ALL=C sort >"$WORK/expected-context.txt"
 "$DOCKER" build -q --network host -t newsagg-smoke/context -f - "$CONTEXT" >/dev/null <<EOF
 FROM $RUNTIME_STANDIN
 COPY . /context
@@ -94,7 +98,7 @@ EOF
 "$DOCKER" run --rm --network host newsagg-smoke/context cat /context.txt | LC_ALL=C sort >"$WORK/engine-context.txt"
 "$DOCKER" rmi -f newsagg-smoke/context >/dev/null
 if ! diff -u "$WORK/expected-context.txt" "$WORK/engine-context.txt"; then
-  fail "the engine's build context differs from what docker/checks/dockerignore.mjs predicts"
+  fail "the engine's build context differs from what .dockerignore's check (DockerIgnore --list) predicts"
 fi
 log "build context: $(wc -l <"$WORK/engine-context.txt") files, as .dockerignore's check predicts"
 
@@ -196,11 +200,10 @@ fi
 step_cached "$WORK/build-2.log" "COPY --from=build /layers/lib/ /app/lib/" \
   || fail "the runtime's dependency layer (/app/lib) was rebuilt after a source change"
 "$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$IMAGE" >"$WORK/layers-2.json"
-node -e '
-  const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
-  const fresh = b.filter((layer) => !a.includes(layer));
-  if (a.length !== b.length || fresh.length !== 1) { console.error("before:", a, "after:", b); process.exit(1); }
-' "$WORK/layers-1.json" "$WORK/layers-2.json" || fail "expected exactly one new layer (the application) after the rebuild"
+jq -e -n --slurpfile a "$WORK/layers-1.json" --slurpfile b "$WORK/layers-2.json" \
+    '$a[0] as $a | $b[0] as $b | ($a | length) == ($b | length) and (($b - $a) | length) == 1' >/dev/null \
+  || { echo "before: $(cat "$WORK/layers-1.json")" >&2; echo "after: $(cat "$WORK/layers-2.json")" >&2
+       fail "expected exactly one new layer (the application) after the rebuild"; }
 log "rebuild: dependency layers from cache, only the application layer is new"
 
 # Keep the build stage (and so its dependency layer) referenced by a tag, then drop what earlier runs left

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Shared functions of the issue #8 fault runs (aggregator-bench/faults/<name>.sh); sourced, never run.
 #
-# A run calls fault_init NAME first: it creates the result directory aggregator-bench/results/faults/NAME-<UTC stamp>/
-# (RUN_DIR), sets an EXIT trap that stops every process started through these functions (and only those), and starts
+# A run calls fault_init NAME first: it creates the result directory FAULTS_OUT_DIR/NAME-<UTC stamp>/ (RUN_DIR;
+# FAULTS_OUT_DIR defaults to aggregator-bench/target/faults, so run output never lands in the tree), sets an EXIT trap that stops every process started through these functions (and only those), and starts
 # the run's overall deadline. Then it starts servers (fault_start_server), a private Redis (fault_redis_start), load
 # (fault_wrk) and probers (fault_probe_start), injects its faults, records each criterion with fault_criterion and
 # ends with fault_finish, which writes summary.json and summary.md and returns non-zero when any criterion failed.
@@ -16,7 +16,8 @@ FAULTS_JAVA="${FAULTS_JAVA:-java}"
 # The core's tables live in schema newsagg (CoreOptions), so every psql of a run looks there.
 export PGOPTIONS="-c search_path=newsagg"
 FAULTS_LUA="$FAULTS_DIR/lua/count.lua"
-readonly FAULTS_DIR FAULTS_REPO FAULTS_JAR FAULTS_JAVA FAULTS_LUA
+FAULTS_OUT_DIR="${FAULTS_OUT_DIR:-$FAULTS_REPO/aggregator-bench/target/faults}"
+readonly FAULTS_DIR FAULTS_REPO FAULTS_JAR FAULTS_JAVA FAULTS_LUA FAULTS_OUT_DIR
 
 RUN_NAME=""
 RUN_DIR=""
@@ -49,7 +50,7 @@ fault_init() {
   for tool in wrk jq curl timeout "$FAULTS_JAVA"; do
     command -v "$tool" >/dev/null || fault_die "$tool is not on PATH"
   done
-  RUN_DIR="$FAULTS_REPO/aggregator-bench/results/faults/$RUN_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
+  RUN_DIR="$FAULTS_OUT_DIR/$RUN_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
   mkdir -p "$RUN_DIR"
   : >"$RUN_DIR/criteria.jsonl"
   FAULTS_DEADLINE=$((SECONDS + max_seconds))

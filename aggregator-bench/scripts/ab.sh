@@ -2,7 +2,8 @@
 # A/B/A/B load-test comparison of two server configurations, in one run on one machine: starts the server jar
 # as variant A, load-tests it, stops it, does the same for B, and repeats for --pairs pairs; then renders the
 # per-endpoint medians of each side side by side (Markdown table and SVG chart). Only one server runs at a time,
-# always on 127.0.0.1. See docs/PERFORMANCE.md for the runs made with it.
+# always on 127.0.0.1. Everything goes to aggregator-bench/target/ab/NAME/, never into the tree; the summaries that
+# docs/PERFORMANCE.md quotes were copied to docs/results/.
 #
 # usage: aggregator-bench/scripts/ab.sh --db DATABASE --name NAME --a-label L --b-label L [options]
 #   --a-env "K=V ..."    extra environment of variant A (e.g. "HTTP_THREADS=platform")
@@ -42,7 +43,7 @@ done
 [[ -f "$JAR" && -f "$RENDER_CP" ]] || { echo "ab.sh: build first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
 export METRICS_TOKEN="${METRICS_TOKEN:-ab-metrics-token-0123456789}"
-out_dir="$REPO_ROOT/aggregator-bench/results/$name"
+out_dir="$REPO_ROOT/aggregator-bench/target/ab/$name"
 mkdir -p "$out_dir"
 server_pid=""
 
