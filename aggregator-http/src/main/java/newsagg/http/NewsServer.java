@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import newsagg.cache.CacheSettings;
+import newsagg.cache.CacheTimer;
 import newsagg.cache.Caches;
 import newsagg.cache.RedisEndpoint;
 import newsagg.core.NewsCore;
@@ -66,11 +67,11 @@ public final class NewsServer implements AutoCloseable {
     private NewsServer(Config config, HikariDataSource dataSource) {
         this.config = config;
         this.dataSource = dataSource;
+        this.timing = new RequestTiming(latencies);
         this.caches = Caches.create(config.cacheEnabled()
                 ? CacheSettings.defaults(config.redisUrl()).withNamespace(config.cacheNamespace()).withPoolSize(REDIS_POOL_SIZE)
-                : CacheSettings.disabled());
-        this.metrics = new Metrics(dataSource, caches);
-        this.timing = new RequestTiming(latencies, metrics);
+                : CacheSettings.disabled(), config.timingEnabled() ? timing : CacheTimer.NONE);
+        this.metrics = new Metrics(dataSource, caches, latencies);
         // Each token counts its own failures: a scraper with a stale metrics token must not lock out the admin.
         this.metricsToken = config.metricsToken() == null ? null
                 : new TokenCheck(new BearerToken(config.metricsToken()), new AuthFailures());
@@ -87,8 +88,7 @@ public final class NewsServer implements AutoCloseable {
                 Clock.systemUTC(), feeds.pollInterval());
         metrics.droppedItems(ingester::droppedItemsTotal);
         this.poller = new FeedPoller(ingester, FeedPoller.Settings.defaults(feeds.pollInterval()).withWorkers(feeds.workers()));
-        StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
-        this.reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
+        this.reads = new ReadHandlers(core.queries(), json, responses);
         TokenCheck adminToken = config.adminToken() == null ? null
                 : new TokenCheck(new BearerToken(config.adminToken()), new AuthFailures());
         this.admin = new AdminHandlers(adminToken,
