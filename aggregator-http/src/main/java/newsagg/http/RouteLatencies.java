@@ -140,14 +140,16 @@ final class RouteLatencies implements Collector {
             if (interval.getTotalCount() == 0) {
                 return;
             }
-            window.computeIfAbsent(s.windowKey, k -> new Histogram(SIGNIFICANT_DIGITS)).add(interval);
+            Histogram into = window.computeIfAbsent(s.windowKey, k -> new Histogram(SIGNIFICANT_DIGITS));
             int bucket = 0;
+            // One pass over the interval feeds both views: each read of a recorder's histogram takes a lock.
             for (HistogramIterationValue value : interval.recordedValues()) {
                 long micros = value.getValueIteratedTo();
+                long n = value.getCountAtValueIteratedTo();
+                into.recordValueWithCount(micros, n);
                 while (bucket < BUCKET_MICROS.length && micros > BUCKET_MICROS[bucket]) {
                     bucket++;
                 }
-                long n = value.getCountAtValueIteratedTo();
                 s.bucketCounts[bucket] += n;
                 s.sumSeconds += n * interval.medianEquivalentValue(micros) / 1e6;
             }
