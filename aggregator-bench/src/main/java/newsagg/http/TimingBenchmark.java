@@ -2,8 +2,6 @@ package newsagg.http;
 
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariDataSource;
-import newsagg.cache.Caches;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,15 +11,15 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-request cost of the timing after-handler's recording: {@link RouteLatencies#record} (HdrHistogram per
- * route) and {@link Metrics#observe} (Prometheus histogram), each alone and both together as the handler does them.
- * Both are package-private, so this benchmark lives in {@code newsagg.http} inside the bench module. The
- * {@link Metrics} gets a connection pool that is never started: only its gauges read the pool, and only when
- * {@code /metrics} is scraped, which this benchmark never does. Run with {@code -t 2} to see contention.
+ * The per-request cost of timing: the after-handler's one recording ({@link RouteLatencies#record}, an HdrHistogram
+ * per method, route and status, which both {@code /debug/timings} and {@code /metrics} read), and a request's stage
+ * accumulator with its {@code Server-Timing} header, reused (a platform thread) or new (a virtual thread, one per
+ * request). The types are package-private, so this benchmark lives in {@code newsagg.http} inside the bench module.
+ * {@link #scrape} builds the Prometheus view, as {@code /metrics} does. Run with {@code -t 2} to see contention and
+ * with {@code -prof gc} for the bytes each request allocates.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,9 +33,7 @@ public class TimingBenchmark {
         "/api/sources", "/health/ready", "/metrics", "unmatched"};
     private static final int[] STATUSES = {200, 200, 200, 200, 200, 200, 200, 404};
 
-    private HikariDataSource unstartedPool;
     private RouteLatencies latencies;
-    private Metrics metrics;
 
     /** Each thread walks the routes on its own, so threads do not share a counter. */
     @State(Scope.Thread)
@@ -57,35 +53,47 @@ public class TimingBenchmark {
         }
     }
 
+    /** A platform thread's accumulator, reused by every request on that thread. */
+    @State(Scope.Thread)
+    public static class ThreadStages {
+        final RequestTiming.Stages stages = new RequestTiming.Stages();
+    }
+
     @Setup
     public void setUp() {
-        unstartedPool = new HikariDataSource();
         latencies = new RouteLatencies();
-        metrics = new Metrics(unstartedPool, Caches.disabled());
     }
 
-    @TearDown
-    public void tearDown() {
-        unstartedPool.close();
-    }
-
+    /** The after-handler's recording: once per request. */
     @Benchmark
     public void routeLatenciesRecord(Cursor cursor) {
         int i = cursor.advance();
-        latencies.record(new RouteLatencies.Key("GET", ROUTES[i], RequestTiming.statusClass(STATUSES[i])), cursor.duration());
+        latencies.record(new RouteLatencies.Key("GET", ROUTES[i], STATUSES[i]), cursor.duration());
     }
 
+    /** A request's stages on a platform thread: begin, SQL and cache time added, the header built. */
     @Benchmark
-    public void metricsObserve(Cursor cursor) {
-        int i = cursor.advance();
-        metrics.observe("GET", ROUTES[i], STATUSES[i], cursor.duration());
+    public String stagesReused(ThreadStages thread, Cursor cursor) {
+        return stages(thread.stages, cursor);
     }
 
+    /** The same on a virtual thread, whose accumulator is new with every request (the thread-local map not counted). */
     @Benchmark
-    public void recordAndObserve(Cursor cursor) {
-        int i = cursor.advance();
-        long nanos = cursor.duration();
-        latencies.record(new RouteLatencies.Key("GET", ROUTES[i], RequestTiming.statusClass(STATUSES[i])), nanos);
-        metrics.observe("GET", ROUTES[i], STATUSES[i], nanos);
+    public String stagesNew(Cursor cursor) {
+        return stages(new RequestTiming.Stages(), cursor);
+    }
+
+    /** A {@code /metrics} scrape's view of the eight series, drained from the recorders. */
+    @Benchmark
+    public Object scrape(Cursor cursor) {
+        routeLatenciesRecord(cursor);
+        return latencies.collect();
+    }
+
+    private static String stages(RequestTiming.Stages stages, Cursor cursor) {
+        stages.begin(cursor.nanos);
+        stages.add("db", cursor.duration());
+        stages.add("cache", 120_000);
+        return stages.header(cursor.duration());
     }
 }

@@ -15,7 +15,8 @@ import redis.clients.jedis.RedisClient;
  * The composition root of the cache module: one Redis client pool, one circuit breaker, the
  * {@link Generations} and every {@link Cached} built through {@link #newCache}, by name. With
  * {@link CacheSettings#enabled()} false it opens no connection at all and every cache calls its loader
- * directly, answering {@link Outcome#BYPASS}. {@link #stats()} is what a metrics exporter reads.
+ * directly, answering {@link Outcome#BYPASS}. {@link #stats()} is what a metrics exporter reads; the time each call
+ * spends in the cache goes to the {@link CacheTimer} given to {@link #create(CacheSettings, CacheTimer)}.
  */
 public final class Caches implements AutoCloseable {
 
@@ -24,18 +25,28 @@ public final class Caches implements AutoCloseable {
     private final CacheSettings settings;
     private final RedisStore store;
     private final Generations generations;
+    private final CacheTimer timer;
     private final Map<String, Cached<?>> caches = new ConcurrentHashMap<>();
 
-    private Caches(CacheSettings settings, RedisStore store, Ticker ticker) {
+    private Caches(CacheSettings settings, RedisStore store, Ticker ticker, CacheTimer timer) {
         this.settings = settings;
         this.store = store;
+        this.timer = timer;
         this.generations = new Generations(store, settings.namespace(), settings.generationStaleness(), ticker);
     }
 
-    /** Caches as {@code settings} say; the Redis pool connects lazily, so this succeeds while Redis is down. */
+    /** {@link #create(CacheSettings, CacheTimer)} with no timer. */
     public static Caches create(CacheSettings settings) {
+        return create(settings, CacheTimer.NONE);
+    }
+
+    /**
+     * Caches as {@code settings} say, reporting each call's time in the cache to {@code timer}; the Redis pool connects
+     * lazily, so this succeeds while Redis is down.
+     */
+    public static Caches create(CacheSettings settings, CacheTimer timer) {
         if (!settings.enabled()) {
-            return new Caches(settings, null, Ticker.system());
+            return new Caches(settings, null, Ticker.system(), timer);
         }
         RedisEndpoint endpoint = new RedisEndpoint(settings.redisUrl());
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -52,7 +63,7 @@ public final class Caches implements AutoCloseable {
                 .build();
         Ticker ticker = Ticker.system();
         CircuitBreaker breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerCoolDown(), ticker);
-        return new Caches(settings, new RedisStore(client, breaker), ticker);
+        return new Caches(settings, new RedisStore(client, breaker), ticker, timer);
     }
 
     /** Caches that never touch Redis. */
@@ -94,6 +105,10 @@ public final class Caches implements AutoCloseable {
 
     RedisStore store() {
         return store;
+    }
+
+    CacheTimer timer() {
+        return timer;
     }
 
     String namespace() {

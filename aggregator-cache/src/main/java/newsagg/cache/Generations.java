@@ -45,6 +45,11 @@ public final class Generations {
      * @throws CacheUnavailableException when it has to be read and Redis cannot be used
      */
     public long current(String scope) {
+        return current(scope, new Stopwatch(ticker));
+    }
+
+    /** As {@link #current(String)}, the time of a Redis read going to {@code watch}. */
+    long current(String scope, Stopwatch watch) {
         if (store == null) {
             return 0;
         }
@@ -53,7 +58,7 @@ public final class Generations {
         if (last != null && now - last.readAt < stalenessNanos) {
             return last.generation;
         }
-        long generation = store.getOrSeed(key(scope), seed());
+        long generation = store.getOrSeed(key(scope), seed(), watch);
         remember(scope, new Seen(generation, now));
         return generation;
     }
@@ -68,7 +73,7 @@ public final class Generations {
             return;
         }
         try {
-            long generation = store.incrSeeded(key(scope), seed());
+            long generation = store.incrSeeded(key(scope), seed(), new Stopwatch(ticker));
             remember(scope, new Seen(generation, ticker.read()));
             bumps.increment();
         } catch (CacheUnavailableException e) {

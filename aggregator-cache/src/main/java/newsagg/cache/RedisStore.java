@@ -40,42 +40,45 @@ final class RedisStore {
         this.breaker = breaker;
     }
 
-    byte[] get(byte[] key) {
-        return call(c -> c.get(key));
+    byte[] get(byte[] key, Stopwatch watch) {
+        return call(watch, c -> c.get(key));
     }
 
-    void set(byte[] key, byte[] value, long ttlMillis) {
-        call(c -> c.set(key, value, SetParams.setParams().px(ttlMillis)));
+    void set(byte[] key, byte[] value, long ttlMillis, Stopwatch watch) {
+        call(watch, c -> c.set(key, value, SetParams.setParams().px(ttlMillis)));
     }
 
     /** {@code SET key token NX PX ttl}: true when this caller now holds the lock. */
-    boolean tryLock(String key, String token, long ttlMillis) {
-        return "OK".equals(call(c -> c.set(key, token, SetParams.setParams().nx().px(ttlMillis))));
+    boolean tryLock(String key, String token, long ttlMillis, Stopwatch watch) {
+        return "OK".equals(call(watch, c -> c.set(key, token, SetParams.setParams().nx().px(ttlMillis))));
     }
 
-    void unlock(String key, String token) {
-        call(c -> c.eval(RELEASE_LOCK, List.of(key), List.of(token)));
+    void unlock(String key, String token, Stopwatch watch) {
+        call(watch, c -> c.eval(RELEASE_LOCK, List.of(key), List.of(token)));
     }
 
     /** The number stored at {@code key}; when there is none, {@code seed}, which is then stored. */
-    long getOrSeed(String key, long seed) {
-        Object value = call(c -> c.eval(GET_OR_SEED, List.of(key), List.of(Long.toString(seed))));
+    long getOrSeed(String key, long seed, Stopwatch watch) {
+        Object value = call(watch, c -> c.eval(GET_OR_SEED, List.of(key), List.of(Long.toString(seed))));
         return Long.parseLong(value.toString());
     }
 
     /** INCR, starting from {@code seed} instead of 0 when {@code key} is missing. */
-    long incrSeeded(String key, long seed) {
-        return ((Number) call(c -> c.eval(INCR_SEEDED, List.of(key), List.of(Long.toString(seed))))).longValue();
+    long incrSeeded(String key, long seed, Stopwatch watch) {
+        return ((Number) call(watch, c -> c.eval(INCR_SEEDED, List.of(key), List.of(Long.toString(seed))))).longValue();
     }
 
-    private <R> R call(Function<RedisClient, R> command) {
+    /** Runs {@code command} behind the breaker; its time, including any wait for a pooled connection, goes to {@code watch}. */
+    private <R> R call(Stopwatch watch, Function<RedisClient, R> command) {
         if (!breaker.tryAcquire()) {
             throw new CacheUnavailableException("Redis skipped: circuit breaker open", true, null);
         }
         R result;
+        long started = watch.start();
         try {
             result = command.apply(client);
         } catch (RuntimeException e) {
+            watch.stop(started);
             CircuitBreaker.State before = breaker.state();
             breaker.onFailure();
             if (e instanceof JedisConnectionException) {
@@ -86,6 +89,7 @@ final class RedisStore {
             }
             throw new CacheUnavailableException("Redis command failed: " + e.getMessage(), false, e);
         }
+        watch.stop(started);
         if (breaker.state() != CircuitBreaker.State.CLOSED) {
             LOG.info("Redis reachable again, cache back in use");
         }

@@ -2,11 +2,14 @@ package newsagg.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import newsagg.cache.testing.Poll;
+import newsagg.cache.testing.TestRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +79,77 @@ class CrossProcessLockIT {
 
         assertThat(lookup.value()).isEqualTo("from the holder");
         assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void theLockHolderLoadsAndReleasesOnlyItsOwnLock() {
+        CrossProcessLock lock = lock(Duration.ofSeconds(1));
+        String entry = redis.namespace() + ":entry";
+        AtomicInteger peeks = new AtomicInteger();
+        AtomicReference<String> lockDuringLoad = new AtomicReference<>();
+
+        String value = lock.load(entry, () -> {
+            peeks.incrementAndGet();
+            return null;
+        }, () -> {
+            lockDuringLoad.set(redis.client().get(entry + CrossProcessLock.SUFFIX));
+            return "loaded";
+        }, watch());
+
+        assertThat(value).isEqualTo("loaded");
+        assertThat(peeks).as("the holder looks once more before loading").hasValue(1);
+        assertThat(lockDuringLoad.get()).as("a random token, held during the load").hasSize(32);
+        assertThat(redis.exists(entry + CrossProcessLock.SUFFIX)).isFalse();
+    }
+
+    @Test
+    void aLockThatExpiredAndWasTakenByAnotherIsNotReleased() {
+        CrossProcessLock lock = lock(Duration.ofSeconds(1));
+        String entry = redis.namespace() + ":taken";
+        String lockKey = entry + CrossProcessLock.SUFFIX;
+
+        lock.load(entry, () -> null, () -> {
+            // Our lock expired mid-load and another process took it.
+            redis.client().set(lockKey, "other-process");
+            return "v";
+        }, watch());
+
+        assertThat(redis.client().get(lockKey)).isEqualTo("other-process");
+    }
+
+    @Test
+    void aWaiterTakesWhatItsPeekFindsOnceTheHolderHasStored() {
+        CrossProcessLock lock = lock(Duration.ofSeconds(20));
+        String entry = redis.namespace() + ":waited";
+        redis.client().set(entry + CrossProcessLock.SUFFIX, "holder");
+        AtomicInteger peeks = new AtomicInteger();
+
+        String value = lock.load(entry, () -> peeks.incrementAndGet() < 3 ? null : "stored by the holder",
+                () -> "own load", watch());
+
+        assertThat(value).isEqualTo("stored by the holder");
+        assertThat(peeks).hasValue(3);
+    }
+
+    @Test
+    void redisTroubleEndsTheWaitAndTheCallerLoadsByItself() {
+        Caches down = redis.caches(CacheSettings.defaults(URI.create("redis://127.0.0.1:" + TestRedisServer.freePort()))
+                .withNamespace(redis.namespace()));
+        StatsCounter stats = new ConcurrentStatsCounter();
+        CrossProcessLock lock = new CrossProcessLock(down.store(), stats, Duration.ofSeconds(30), Duration.ofSeconds(20));
+
+        String value = lock.load(redis.namespace() + ":down", () -> "never peeked", () -> "own load", watch());
+
+        assertThat(value).isEqualTo("own load");
+        assertThat(stats.snapshot("lock").redisErrors()).isEqualTo(1);
+    }
+
+    private CrossProcessLock lock(Duration maxWait) {
+        return new CrossProcessLock(redis.caches().store(), new ConcurrentStatsCounter(), Duration.ofSeconds(30), maxWait);
+    }
+
+    private static Stopwatch watch() {
+        return new Stopwatch(Ticker.system());
     }
 
     private Cached<String> replica(Duration maxWait) {

@@ -44,7 +44,12 @@ final class TestRedis implements AutoCloseable {
 
     /** Caches closed with this helper. */
     Caches caches(CacheSettings settings) {
-        Caches caches = Caches.create(settings);
+        return caches(settings, CacheTimer.NONE);
+    }
+
+    /** Caches closed with this helper, reporting their time to {@code timer}. */
+    Caches caches(CacheSettings settings, CacheTimer timer) {
+        Caches caches = Caches.create(settings, timer);
         opened.add(caches);
         return caches;
     }

@@ -13,6 +13,7 @@ import java.util.Deque;
 
 import com.zaxxer.hikari.HikariDataSource;
 import newsagg.cache.CacheSettings;
+import newsagg.cache.CacheTimer;
 import newsagg.cache.Caches;
 import newsagg.cache.RedisEndpoint;
 import newsagg.core.NewsCore;
@@ -103,18 +104,18 @@ public final class Main {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             HikariDataSource dataSource = opened(opened, Databases.pool(config));
+            RouteLatencies latencies = new RouteLatencies();
+            RequestTiming timing = new RequestTiming(latencies);
             Caches caches = opened(opened, Caches.create(config.cacheEnabled()
                     ? CacheSettings.defaults(config.redisUrl()).withNamespace(config.cacheNamespace())
                             .withPoolSize(REDIS_POOL_SIZE)
-                    : CacheSettings.disabled()));
+                    : CacheSettings.disabled(), config.timingEnabled() ? timing : CacheTimer.NONE));
             Health health = opened(opened, new Health(() -> Databases.direct(config, Health.CHECK_TIMEOUT),
                     dataSource.getHikariPoolMXBean()::getTotalConnections,
                     config.cacheEnabled() ? new RedisEndpoint(config.redisUrl()) : null));
 
             Json json = new Json();
-            RouteLatencies latencies = new RouteLatencies();
-            Metrics metrics = new Metrics(dataSource, caches);
-            RequestTiming timing = new RequestTiming(latencies, metrics);
+            Metrics metrics = new Metrics(dataSource, caches, latencies);
             StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
             NewsCore core = NewsCore.open(dataSource, stageTimer);
             ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json);
@@ -135,7 +136,7 @@ public final class Main {
 
             AdminHandlers admin = new AdminHandlers(tokenCheck(config.adminToken()), core.queries(), core.sources(),
                     ingester, subscriptions, json);
-            ReadHandlers reads = new ReadHandlers(core.queries(), json, responses, stageTimer);
+            ReadHandlers reads = new ReadHandlers(core.queries(), json, responses);
             NewsServer server = new NewsServer(config, new NewsServer.Parts(json, reads, admin, health, metrics, timing,
                     latencies, tokenCheck(config.metricsToken()), new Cors(config.corsOrigins()),
                     new ClientAddress(config.trustedProxies())));

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -14,38 +13,25 @@ import io.prometheus.metrics.config.EscapingScheme;
 import newsagg.cache.CacheStats;
 import newsagg.core.domain.DroppedItems;
 import newsagg.cache.Caches;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The Prometheus side of observability: a request-duration histogram by method, route and status, the
- * database and Redis connection pools' gauges, and JVM memory, GC and thread basics, in the text format for {@code /metrics}.
+ * The Prometheus side of observability: the request-duration histogram by method, route and status (read from
+ * {@link RouteLatencies}, where each request is recorded once), the database and Redis connection pools' gauges, the
+ * caches' counters, and JVM memory, GC and thread basics, in the text format for {@code /metrics}.
  * Each server has its own registry, so tests and embedders never share global state.
  */
 final class Metrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    private final Histogram requestDuration;
-    private final ConcurrentHashMap<Series, DistributionDataPoint> points = new ConcurrentHashMap<>();
 
-    private record Series(String method, String route, int status) {
-    }
-
-    Metrics(HikariDataSource pool, Caches caches) {
-        requestDuration = Histogram.builder()
-                .name("http_server_request_duration_seconds")
-                .help("Time to serve an HTTP request, from the first before-handler to the last after-handler")
-                .labelNames("method", "route", "status")
-                .classicOnly()
-                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-                .withoutExemplars()
-                .register(registry);
+    Metrics(HikariDataSource pool, Caches caches, RouteLatencies latencies) {
+        registry.register(latencies);
         HikariPoolMXBean bean = pool.getHikariPoolMXBean();
         gauge("hikaricp_connections_active", "Connections in use", () -> bean.getActiveConnections());
         gauge("hikaricp_connections_idle", "Connections idle in the pool", () -> bean.getIdleConnections());
@@ -110,15 +96,6 @@ final class Metrics {
                 .labelNames("reason")
                 .callback(callback -> totals.get().forEach((reason, n) -> callback.call(n, reason.wireName())))
                 .register(registry);
-    }
-
-    void observe(String method, String route, int status, long nanos) {
-        Series series = new Series(method, route, status);
-        DistributionDataPoint point = points.get(series);
-        if (point == null) {
-            point = points.computeIfAbsent(series, s -> requestDuration.labelValues(s.method(), s.route(), Integer.toString(s.status())));
-        }
-        point.observe(nanos / 1e9);
     }
 
     String contentType() {

@@ -10,7 +10,6 @@ import newsagg.core.query.ArticleFilter;
 import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.query.SourceSummary;
-import newsagg.core.timing.StageTimer;
 
 /**
  * The public read endpoints. Each handler validates its parameters into a query, asks the core (through a
@@ -25,19 +24,16 @@ final class ReadHandlers {
     static final int MAX_NOT_OPERATORS = 31;
     static final int MAX_SOURCES_PER_QUERY = 50;
     static final int MAX_TRENDING_HOURS = 720;
-    static final String CACHE_STAGE = "cache";
 
     private final NewsQueries queries;
     private final Json json;
     private final ResponseCaches caches;
-    private final StageTimer timer;
     private final AtomicReference<byte[]> memorySources = new AtomicReference<>();
 
-    ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches, StageTimer timer) {
+    ReadHandlers(NewsQueries queries, Json json, ResponseCaches caches) {
         this.queries = queries;
         this.json = json;
         this.caches = caches;
-        this.timer = timer;
     }
 
     void articles(Context ctx) {
@@ -144,11 +140,10 @@ final class ReadHandlers {
     }
 
     /**
-     * Writes the stored bytes as they are (or a 304 for the tag stored with them), says how they were served, and
-     * reports the time spent in the cache.
+     * Writes the stored bytes as they are (or a 304 for the tag stored with them) and says how they were served; the
+     * cache has reported its own time to the request's timing.
      */
     private void writeCached(Context ctx, Lookup<Representation> lookup) {
-        timer.add(CACHE_STAGE, lookup.cacheNanos());
         ctx.header("X-Cache", lookup.outcome().name());
         Conditional.write(ctx, lookup.value());
     }

@@ -4,17 +4,23 @@ import java.util.Set;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import newsagg.cache.CacheTimer;
 import newsagg.core.timing.StageTimer;
 
 /**
- * Times every request with a monotonic clock: the before-handler starts the clock, the core adds stage times
- * (SQL, later cache) through {@link StageTimer}, and the after-handler records the total per route template and
- * status, and sets {@code Server-Timing}. Every label comes from a bounded set: known methods (any other is
- * {@code OTHER}), route templates (or {@code unmatched}), and the statuses the server itself answers with.
- * Handlers run on one thread per request, so each thread's accumulator holds the current request's stages; it is
- * reused, so timing allocates almost nothing.
+ * The one per-request stage recorder. The before-handler starts a monotonic clock; the core (SQL, through
+ * {@link StageTimer}) and the cache (Redis, through {@link CacheTimer}) add their stage times to it with the same
+ * {@link #add} method, neither knowing anything of HTTP; the after-handler sets {@code Server-Timing} and records the
+ * total once, in {@link RouteLatencies}, which both {@code /debug/timings} and {@code /metrics} read. Every label
+ * comes from a bounded set: known methods (any other is {@code OTHER}), route templates (or {@code unmatched}), and
+ * the statuses the server itself answers with.
+ *
+ * <p>A request's handlers run on one thread, so a thread-local accumulator holds its stages. On a platform thread it
+ * is reused from request to request; on a virtual thread (one per request) it is created with the thread, so each
+ * request allocates it, its two small arrays and the thread's thread-local map, besides the {@code Server-Timing}
+ * string itself: docs/PERFORMANCE.md ("The cost of timing every request") has the measured bytes.
  */
-final class RequestTiming implements StageTimer {
+final class RequestTiming implements StageTimer, CacheTimer {
 
     static final String UNMATCHED_ROUTE = "unmatched";
     /** The label of every method outside {@link #KNOWN_METHODS}. */
@@ -27,12 +33,10 @@ final class RequestTiming implements StageTimer {
             "TRACE", "CONNECT");
 
     private final RouteLatencies latencies;
-    private final Metrics metrics;
     private final ThreadLocal<Stages> current = ThreadLocal.withInitial(Stages::new);
 
-    RequestTiming(RouteLatencies latencies, Metrics metrics) {
+    RequestTiming(RouteLatencies latencies) {
         this.latencies = latencies;
-        this.metrics = metrics;
     }
 
     void before(Context ctx) {
@@ -46,12 +50,8 @@ final class RequestTiming implements StageTimer {
         }
         long total = System.nanoTime() - stages.startedAt;
         stages.active = false;
-        int status = ctx.statusCode();
-        String method = methodLabel(ctx.method().name());
-        String route = route(ctx);
         ctx.header("Server-Timing", stages.header(total));
-        latencies.record(new RouteLatencies.Key(method, route, statusClass(status)), total);
-        metrics.observe(method, route, status, total);
+        latencies.record(new RouteLatencies.Key(methodLabel(ctx.method().name()), route(ctx), ctx.statusCode()), total);
     }
 
     @Override
@@ -83,7 +83,7 @@ final class RequestTiming implements StageTimer {
     }
 
     /** One thread's current request: when it started and the time spent in each named stage. */
-    private static final class Stages {
+    static final class Stages {
         private static final int MAX_STAGES = 4;
         private final String[] names = new String[MAX_STAGES];
         private final long[] nanos = new long[MAX_STAGES];

@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class RouteLatenciesTest {
 
-    private static final RouteLatencies.Key FAST = new RouteLatencies.Key("GET", "/fast", "2xx");
-    private static final RouteLatencies.Key SLOW = new RouteLatencies.Key("GET", "/slow", "2xx");
+    private static final RouteLatencies.Key FAST = new RouteLatencies.Key("GET", "/fast", 200);
+    private static final RouteLatencies.Key SLOW = new RouteLatencies.Key("GET", "/slow", 200);
 
     @Test
     void theReportSortsRoutesByTotalTimeAndComputesShares() {
@@ -57,6 +60,50 @@ class RouteLatenciesTest {
         assertThat(latencies.report(false).routes()).isEmpty();
         latencies.record(SLOW, 2_000);
         assertThat(latencies.report(false).routes()).extracting(RouteLatencies.Row::route).containsExactly("/slow");
+    }
+
+    @Test
+    void theReportMergesStatusesIntoTheirClassWhileMetricsKeepEachStatus() {
+        RouteLatencies latencies = new RouteLatencies();
+        latencies.record(new RouteLatencies.Key("GET", "/a", 400), 1_000_000);
+        latencies.record(new RouteLatencies.Key("GET", "/a", 404), 3_000_000);
+
+        RouteLatencies.Row row = latencies.report(false).routes().get(0);
+        HistogramSnapshot metrics = (HistogramSnapshot) latencies.collect();
+
+        assertThat(row.statusClass()).isEqualTo("4xx");
+        assertThat(row.count()).isEqualTo(2);
+        assertThat(metrics.getMetadata().getPrometheusName()).isEqualTo(RouteLatencies.METRIC);
+        assertThat(metrics.getDataPoints()).extracting(point -> point.getLabels().get("status"))
+                .containsExactlyInAnyOrder("400", "404");
+        assertThat(metrics.getDataPoints()).allSatisfy(point -> assertThat(point.getCount()).isEqualTo(1));
+    }
+
+    @Test
+    void metricsBucketsCountEachRequestOnceAndAResetOfTheReportLeavesThemAlone() {
+        RouteLatencies latencies = new RouteLatencies();
+        RouteLatencies.Key key = new RouteLatencies.Key("GET", "/b", 200);
+        latencies.record(key, 400_000);      // 0.4 ms: the first bucket, 0.5 ms
+        latencies.record(key, 500_000);      // exactly on a bound: that bucket
+        latencies.record(key, 7_000_000);    // 7 ms: the 10 ms bucket
+        latencies.report(true);
+        latencies.record(key, 20_000_000_000L); // 20 s: only +Inf
+
+        HistogramSnapshot.HistogramDataPointSnapshot point = ((HistogramSnapshot) latencies.collect()).getDataPoints().get(0);
+
+        assertThat(point.getCount()).isEqualTo(4);
+        assertThat(point.getSum()).isCloseTo(20.0079, Offset.offset(0.01));
+        ClassicHistogramBuckets buckets = point.getClassicBuckets();
+        assertThat(buckets.size()).isEqualTo(RouteLatencies.BUCKETS.length + 1);
+        assertThat(buckets.getUpperBound(0)).isEqualTo(0.0005);
+        assertThat(buckets.getCount(0)).isEqualTo(2);
+        assertThat(buckets.getUpperBound(4)).isEqualTo(0.01);
+        assertThat(buckets.getCount(4)).isEqualTo(1);
+        assertThat(buckets.getUpperBound(buckets.size() - 1)).isInfinite();
+        assertThat(buckets.getCount(buckets.size() - 1)).isEqualTo(1);
+        assertThat(latencies.report(false).routes().get(0).count()).as("the window started at the reset").isEqualTo(1);
+        assertThat(((HistogramSnapshot) latencies.collect()).getDataPoints().get(0).getCount())
+                .as("reading again counts nothing twice").isEqualTo(4);
     }
 
     static List<String> fieldNames(JsonNode node) {

@@ -27,7 +27,7 @@ import newsagg.core.testing.TestPostgres;
  * cursor; and a snapshot's own page is the search's. The candidate bound is 6 here, so that pushing the oldest
  * candidates out is exercised on every few articles.
  */
-class SearchSinceProperties {
+class SearchSincePropertiesIT {
 
     private static final String[] WORDS = {"storm", "market", "vote", "court", "oil", "rain"};
     private static final int BOUND = 6;

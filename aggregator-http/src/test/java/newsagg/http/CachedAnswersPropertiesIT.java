@@ -33,7 +33,7 @@ import newsagg.core.testing.TestPostgres;
  * what the database answers without a cache, either at once or within the freshness bound
  * ({@link ResponseCaches#MARK_MAX_AGE} plus the time of a load), asserted here as one second.
  */
-class CachedAnswersProperties {
+class CachedAnswersPropertiesIT {
 
     static final Duration BOUND = Duration.ofSeconds(1);
     private static final String[] WORDS = {"storm", "market", "vote", "court", "oil", "rain", "budget"};
