@@ -8,8 +8,9 @@
 #   aggregator-bench/loadtest/live.sh --database-url jdbc:postgresql://127.0.0.1:5432/newsagg_live [options]
 set -euo pipefail
 
-readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+readonly SCRIPT_DIR REPO_ROOT
 
 usage() {
   cat >&2 <<'EOF'
@@ -62,10 +63,10 @@ done
 [[ "$SCENARIOS" =~ ^[a-z_0-9]+(,[a-z_0-9]+)*$ ]] || die "--scenarios: a comma-separated list of run.sh scenarios"
 [[ "$CONNECTIONS" =~ ^[1-9][0-9]{0,3}$ && "$THREADS" =~ ^[1-9][0-9]?$ && "$FEEDS" =~ ^[1-9][0-9]?$ ]] \
   || die "--connections, --threads and --feeds are positive integers"
-[[ "$PORT_BASE" =~ ^[1-9][0-9]{3,4}$ ]] && ((PORT_BASE + 50 <= 65535)) || die "--port-base: a port number"
+if ! [[ "$PORT_BASE" =~ ^[1-9][0-9]{3,4}$ ]] || ((PORT_BASE + 50 > 65535)); then die "--port-base: a port number"; fi
 [[ -r "$JAR" ]] || die "no server jar at $JAR (./mvnw -q -B -DskipTests -DskipITs package)"
 [[ -r "$BENCH_JAR" ]] || die "no bench jar at $BENCH_JAR (./mvnw -q -B -DskipTests -DskipITs package)"
-command -v jq >/dev/null && command -v curl >/dev/null || die "needs jq and curl"
+if ! command -v jq >/dev/null || ! command -v curl >/dev/null; then die "needs jq and curl"; fi
 
 readonly PORT_A=$((PORT_BASE + 1)) PORT_B=$((PORT_BASE + 2)) PORT_OFF=$((PORT_BASE + 3)) FEED_PORT=$((PORT_BASE + 50))
 readonly URL_A="http://127.0.0.1:$PORT_A" URL_B="http://127.0.0.1:$PORT_B" URL_OFF="http://127.0.0.1:$PORT_OFF"

@@ -55,6 +55,13 @@ public final class LiveIngest {
     /** Items a feed document lists, newest first; more than one refresh can fall behind at 10/s. */
     static final int ITEMS_PER_DOCUMENT = 50;
     static final Duration POLL_EVERY = Duration.ofMillis(20);
+    /** Enough for 10 probes an article, one probed article a second, each polling for up to the 10 s timeout. */
+    static final int PROBE_THREADS = 128;
+    /**
+     * The listings are read this deep: at 10 articles/s a probed article is pushed out of the newest 20 within 2 s,
+     * which would make a slow answer look like an invisible article.
+     */
+    static final int LIST_DEPTH = 100;
     static final List<String> ENDPOINTS = List.of("newest", "by_source", "search", "sources", "trending");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -191,7 +198,8 @@ public final class LiveIngest {
 
     private void ingest() throws InterruptedException {
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-        ExecutorService probes = Executors.newFixedThreadPool(8);
+        // A thread per probe, so that no probe waits for another's poll: that wait would count as time to visible.
+        ExecutorService probes = Executors.newFixedThreadPool(PROBE_THREADS);
         List<ExecutorService> refreshers = new ArrayList<>();
         for (int k = 0; k < feeds.size(); k++) {
             refreshers.add(Executors.newSingleThreadExecutor());
@@ -260,8 +268,8 @@ public final class LiveIngest {
                 long trendingCount = feed.trendingCount;
                 for (String server : options.probeUrls()) {
                     String name = serverName(server);
-                    probe(probes, "newest@" + name, storedAt, server + "/api/articles?limit=20", body -> titled(body.path("items"), probed.marker));
-                    probe(probes, "by_source@" + name, storedAt, server + "/api/articles?limit=20&source=" + feed.sourceId,
+                    probe(probes, "newest@" + name, storedAt, server + "/api/articles?limit=" + LIST_DEPTH, body -> titled(body.path("items"), probed.marker));
+                    probe(probes, "by_source@" + name, storedAt, server + "/api/articles?limit=" + LIST_DEPTH + "&source=" + feed.sourceId,
                             body -> titled(body.path("items"), probed.marker));
                     probe(probes, "search@" + name, storedAt, server + "/api/search?limit=20&q=" + probed.marker,
                             body -> titled(body.path("items"), probed.marker));
