@@ -104,9 +104,21 @@ public final class LiveIngest {
             System.exit(2);
             return;
         }
-        new LiveIngest(options, newsWords()).run();
+        int status = 0;
+        try {
+            new LiveIngest(options, newsWords()).run();
+        } catch (java.net.BindException e) {
+            System.err.println("live-ingest: cannot serve the feeds on 127.0.0.1:" + options.feedPort() + " (port in use)");
+            status = 1;
+        } catch (IllegalStateException e) {
+            System.err.println("live-ingest: " + e.getMessage());
+            status = 1;
+        } catch (IOException e) {
+            System.err.println("live-ingest: a request to " + options.ingestUrl() + " failed");
+            status = 1;
+        }
         // The HTTP client's and the feed server's threads would keep the JVM alive.
-        System.exit(0);
+        System.exit(status);
     }
 
     void run() throws Exception {
