@@ -162,15 +162,28 @@ function lib.scenario(name)
     error("unknown scenario " .. tostring(name))
   end
   local threads = 0
+  local thread_list = {}
 
   -- Runs in the main state: gives each thread a distinct, reproducible random seed.
   setup = function(thread)
     threads = threads + 1
     thread:set("thread_index", threads)
+    thread_list[threads] = thread
+  end
+
+  -- With NEWSAGG_LOADTEST_XCACHE=1 (live.sh), each thread counts the X-Cache values of its answers. Off by default:
+  -- a response() callback makes wrk hand every header and body to Lua, which costs client time on every request.
+  local x_cache_values = { "HIT", "REFRESHED", "MISS", "BYPASS" }
+  if os.getenv("NEWSAGG_LOADTEST_XCACHE") == "1" then
+    response = function(status, headers, body)
+      local value = headers["X-Cache"] or headers["x-cache"] or "none"
+      x_cache_counts[value] = (x_cache_counts[value] or 0) + 1
+    end
   end
 
   init = function(args)
     math.randomseed(7919 * (thread_index or 1))
+    x_cache_counts = {}
   end
 
   -- /debug routes sit behind the metrics token; only the scenario that needs it sends it.
@@ -192,6 +205,25 @@ function lib.scenario(name)
     local extra = ""
     if name == "mix" then
       extra = ',"mix_weights":' .. json_weights()
+    end
+    if response then
+      local totals = { none = 0 }
+      for _, thread in ipairs(thread_list) do
+        local counts = thread:get("x_cache_counts") or {}
+        for value, count in pairs(counts) do
+          local known = "none"
+          for _, v in ipairs(x_cache_values) do
+            if v == value then known = v end
+          end
+          totals[known] = (totals[known] or 0) + count
+        end
+      end
+      local parts = {}
+      for _, v in ipairs(x_cache_values) do
+        parts[#parts + 1] = string.format('"%s":%d', v, totals[v] or 0)
+      end
+      parts[#parts + 1] = string.format('"none":%d', totals.none)
+      extra = extra .. ',"x_cache":{' .. table.concat(parts, ",") .. "}"
     end
     io.write(string.format(
       'NEWSAGG_RESULT {"scenario":"%s","requests":%d,"duration_s":%.3f,"req_s":%.2f,'
