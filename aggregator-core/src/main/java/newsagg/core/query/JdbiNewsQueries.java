@@ -243,10 +243,9 @@ public final class JdbiNewsQueries implements NewsQueries {
                                            date_trunc('hour', now() - make_interval(hours => :hours), 'UTC')) AS before""";
 
     /*
-     * The trending statements read a few thousand rows, but their plans carry the estimates of every branch of
-     * newsagg_term_counts_kept, including the recount that does not run while the window is kept, so their cost
-     * passes jit_above_cost: PostgreSQL then compiled them with LLVM on every request, about 280 ms of a 310 ms
-     * 24 h trending request on 1M articles (docs/PERFORMANCE.md). Compiling cannot pay off for statements this
+     * The trending statements read a few thousand rows, but the planner's estimates for the inlined aggregate
+     * functions put their cost past jit_above_cost: PostgreSQL then compiled them with LLVM on every request, about 290 of the 330 ms
+     * of a 24 h terms statement on 1M articles (docs/PERFORMANCE.md). Compiling cannot pay off for statements this
      * short, so the trending transaction turns it off.
      */
     private static final String NO_JIT = "SET LOCAL jit = off";
