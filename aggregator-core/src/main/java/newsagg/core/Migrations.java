@@ -27,7 +27,8 @@ final class Migrations {
      * fails otherwise).
      */
     static final List<String> TABLES = List.of("sources", "articles", "seed_pending_ddl",
-            "article_epoch", "term_hours", "term_days", "source_hours", "source_days");
+            "article_epoch", "term_hours", "term_days", "source_hours", "source_days", "trending_windows",
+            "trending_window_terms", "trending_window_sources");
     /**
      * The migration that left the core with the seeder (which now keeps its table in a history of its own):
      * databases migrated before still record it, and Flyway must not take that for a lost migration.

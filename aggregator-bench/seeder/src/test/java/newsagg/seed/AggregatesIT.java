@@ -77,6 +77,14 @@ class AggregatesIT {
                  "SELECT date_trunc('hour', published_at, 'UTC'), term, count(*) FROM (" + TERMS + ") t GROUP BY 1, 2"},
                 {"SELECT day, term, articles FROM term_days",
                  "SELECT date_trunc('day', published_at, 'UTC'), term, count(*) FROM (" + TERMS + ") t GROUP BY 1, 2"},
+                {"SELECT w.lo || ' ' || w.hi, x.term, x.articles FROM trending_windows w "
+                         + "JOIN trending_window_terms x ON x.window_id = w.id",
+                 "SELECT w.lo || ' ' || w.hi, t.term, count(*) FROM trending_windows w JOIN (" + TERMS + ") t "
+                         + "ON t.published_at >= w.lo AND t.published_at < w.hi GROUP BY 1, 2"},
+                {"SELECT w.lo || ' ' || w.hi, x.source_id, x.articles FROM trending_windows w "
+                         + "JOIN trending_window_sources x ON x.window_id = w.id",
+                 "SELECT w.lo || ' ' || w.hi, a.source_id, count(*) FROM trending_windows w JOIN articles a "
+                         + "ON a.published_at >= w.lo AND a.published_at < w.hi GROUP BY 1, 2"},
         };
         List<String> out = new ArrayList<>();
         for (String[] check : checks) {
@@ -89,16 +97,22 @@ class AggregatesIT {
     private static void assertAggregatesMatchRecount() {
         assertThat(DB.core().jdbi().withHandle(AggregatesIT::differences)).isEmpty();
         for (int hours : new int[] {1, 2, 5, 24, 49, 168}) {
-            Trending trending = DB.core().queries().trending(hours, 50);
-            List<String> recountTerms = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_TERMS)
-                    .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
-            List<String> recountSources = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_SOURCES)
-                    .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
-            assertThat(trending.terms()).extracting(t -> t.term() + "=" + t.count())
-                    .as("terms of %d h", hours).isEqualTo(recountTerms);
-            assertThat(trending.sources()).extracting(s -> s.sourceId() + "=" + s.count())
-                    .as("sources of %d h", hours).isEqualTo(recountSources);
+            assertTrendingMatchesRecount(hours);
         }
+        // The windows the calls above kept are aggregates too, and now hold rows.
+        assertThat(DB.core().jdbi().withHandle(AggregatesIT::differences)).isEmpty();
+    }
+
+    private static void assertTrendingMatchesRecount(int hours) {
+        Trending trending = DB.core().queries().trending(hours, 50);
+        List<String> recountTerms = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_TERMS)
+                .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
+        List<String> recountSources = DB.core().jdbi().withHandle(h -> h.createQuery(RECOUNT_SOURCES)
+                .bind("hours", hours).bind("limit", 50).mapTo(String.class).list());
+        assertThat(trending.terms()).extracting(t -> t.term() + "=" + t.count())
+                .as("terms of %d h", hours).isEqualTo(recountTerms);
+        assertThat(trending.sources()).extracting(s -> s.sourceId() + "=" + s.count())
+                .as("sources of %d h", hours).isEqualTo(recountSources);
     }
 
     private static List<NewArticle> batch(Random random, String prefix, int size, Instant now) {
@@ -139,8 +153,56 @@ class AggregatesIT {
         assertThat(DB.core().articles().count()).isGreaterThan(200);
         assertAggregatesMatchRecount();
 
+        // Now that trending windows are kept, more inserts, updates and late articles must reach them too.
+        for (long source : sources) {
+            DB.core().articles().upsert(source, batch(random, "k", 40, now));
+        }
+        assertAggregatesMatchRecount();
+
         assertThat(DB.core().sources().delete(sources.get(1))).isTrue();
 
+        assertAggregatesMatchRecount();
+    }
+
+    /** Keeps each window length's two windows as of 3 hours ago, for trending to roll forward. */
+    private static final String KEEP_EARLIER = """
+            SELECT newsagg_trending_window(date_trunc('hour', now(), 'UTC') - make_interval(hours => 3 + :hours),
+                                           date_trunc('hour', now(), 'UTC') - make_interval(hours => 3)) AS recent,
+                   newsagg_trending_window(date_trunc('hour', now(), 'UTC') - make_interval(hours => 3 + 2 * :hours),
+                                           date_trunc('hour', now(), 'UTC') - make_interval(hours => 3 + :hours))
+                   AS before""";
+
+    private static final String KEEP_ONE_HOUR = """
+            SELECT newsagg_trending_window(date_trunc('hour', now(), 'UTC') - make_interval(hours => :ago + 1),
+                                           date_trunc('hour', now(), 'UTC') - make_interval(hours => :ago))""";
+
+    private static int keptWindows() {
+        return DB.core().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM trending_windows")
+                .mapTo(Integer.class).one());
+    }
+
+    @Test
+    void trendingEqualsARecountFromRolledWindowsAndBeyondTheKeptLimit() {
+        Random random = new Random(17);
+        Instant now = Instant.now();
+        long source = DB.core().sources().create("https://example.org/roll.xml", "Roll", null).id();
+        DB.core().articles().upsert(source, batch(random, "r", 300, now));
+        for (int hours : new int[] {1, 2, 5, 24, 49, 168}) {
+            DB.core().jdbi().useHandle(h -> h.createQuery(KEEP_EARLIER).bind("hours", hours).mapToMap().one());
+        }
+        assertAggregatesMatchRecount();
+        DB.core().articles().upsert(source, batch(random, "r", 300, now));
+        assertAggregatesMatchRecount();
+
+        for (int ago = 1_000; keptWindows() < 32; ago++) {
+            int hoursAgo = ago;
+            DB.core().jdbi().useHandle(h -> h.createQuery(KEEP_ONE_HOUR).bind("ago", hoursAgo)
+                    .mapTo(Boolean.class).one());
+        }
+        for (int hours : new int[] {3, 7, 30}) {
+            assertTrendingMatchesRecount(hours);
+        }
+        assertThat(keptWindows()).isEqualTo(32);
         assertAggregatesMatchRecount();
     }
 

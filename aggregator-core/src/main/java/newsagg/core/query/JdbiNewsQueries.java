@@ -210,18 +210,19 @@ public final class JdbiNewsQueries implements NewsQueries {
      * before it, scored like a Poisson z-score, (now - before) / sqrt(before + 1). Words that are always frequent
      * ("said", "new") score near zero; a story that broke in the window scores high. Title lexemes are the ones
      * with weight A in search_vector, and a lexeme counts once per article (newsagg_title_terms). The counts come
-     * from the per-day and per-hour aggregates of migration V3, plus a recount of the articles in the partial
-     * hours at the windows' ends, so they are exact for a window that ends at any instant. The recent window
-     * includes now() itself, as it always did: hence the microsecond.
+     * from the whole-hour windows migration V6 keeps (newsagg_*_counts_kept, when TRENDING_WINDOWS says both are
+     * kept), or else from the per-day and per-hour aggregates of migration V3 (newsagg_*_counts); either way plus a
+     * recount of the articles in the partial hours at the windows' ends, so they are exact for a window that ends
+     * at any instant. The recent window includes now() itself, as it always did: hence the microsecond.
      */
     private static final String TRENDING_TERMS = """
             WITH recent AS (
-                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => :hours),
-                                                               now() + interval '1 microsecond')
+                SELECT term, articles FROM newsagg_term_counts%1$s(now() - make_interval(hours => :hours),
+                                                                  now() + interval '1 microsecond')
             ),
             before AS (
-                SELECT term, articles FROM newsagg_term_counts(now() - make_interval(hours => 2 * :hours),
-                                                               now() - make_interval(hours => :hours))
+                SELECT term, articles FROM newsagg_term_counts%1$s(now() - make_interval(hours => 2 * :hours),
+                                                                  now() - make_interval(hours => :hours))
             )
             SELECT r.term, r.articles
             FROM recent r
@@ -231,15 +232,38 @@ public final class JdbiNewsQueries implements NewsQueries {
                      r.articles DESC, r.term
             LIMIT :limit""";
 
+    /*
+     * Whether the whole hours of both windows are kept (making them kept if they can be). Its own statement, before
+     * the reads: it may wait for the article writers' lock, and the reads must see what it made.
+     */
+    private static final String TRENDING_WINDOWS = """
+            SELECT newsagg_trending_window(date_trunc('hour', now() - make_interval(hours => :hours), 'UTC'),
+                                           date_trunc('hour', now() + interval '1 microsecond', 'UTC')) AS recent,
+                   newsagg_trending_window(date_trunc('hour', now() - make_interval(hours => 2 * :hours), 'UTC'),
+                                           date_trunc('hour', now() - make_interval(hours => :hours), 'UTC')) AS before""";
+
+    /*
+     * The trending statements read a few thousand rows, but the planner's estimates for the inlined aggregate
+     * functions put their cost past jit_above_cost: PostgreSQL then compiled them with LLVM on every request, about 290 of the 330 ms
+     * of a 24 h terms statement on 1M articles (docs/PERFORMANCE.md). Compiling cannot pay off for statements this
+     * short, so the trending transaction turns it off.
+     */
+    private static final String NO_JIT = "SET LOCAL jit = off";
+
     /** A term must appear in at least this many articles of the window to trend. */
     static final int TRENDING_MIN_ARTICLES = 2;
 
     private static final String TRENDING_SOURCES = """
             SELECT c.source_id, s.title, c.articles
-            FROM newsagg_source_counts(now() - make_interval(hours => :hours), now() + interval '1 microsecond') c
+            FROM newsagg_source_counts%1$s(now() - make_interval(hours => :hours), now() + interval '1 microsecond') c
             JOIN sources s ON s.id = c.source_id
             ORDER BY c.articles DESC, c.source_id
             LIMIT :limit""";
+
+    private static final String TRENDING_TERMS_KEPT = TRENDING_TERMS.formatted("_kept");
+    private static final String TRENDING_TERMS_RECOUNT = TRENDING_TERMS.formatted("");
+    private static final String TRENDING_SOURCES_KEPT = TRENDING_SOURCES.formatted("_kept");
+    private static final String TRENDING_SOURCES_RECOUNT = TRENDING_SOURCES.formatted("");
 
     /** Search ranks at most this many matches of a query, the newest ones. */
     public static final int SEARCH_CANDIDATES = 10_000;
@@ -479,12 +503,24 @@ public final class JdbiNewsQueries implements NewsQueries {
             throw new IllegalArgumentException("hours must be between 1 and " + MAX_TRENDING_HOURS + ", was " + hours);
         }
         checkLimit(limit);
-        // One transaction, so that both statements see the same now().
-        return jdbi.inTransaction(h -> new Trending(hours, terms(h, hours, limit), activeSources(h, hours, limit)));
+        // One transaction, so that every statement sees the same now(); read committed, so that the windows are
+        // made from the latest writes (newsagg_trending_window).
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            h.execute(NO_JIT);
+            Kept kept = h.createQuery(TRENDING_WINDOWS).bind("hours", hours)
+                    .map((rs, ctx) -> new Kept(rs.getBoolean("recent"), rs.getBoolean("before"))).one();
+            String terms = kept.recent() && kept.before() ? TRENDING_TERMS_KEPT : TRENDING_TERMS_RECOUNT;
+            String sources = kept.recent() ? TRENDING_SOURCES_KEPT : TRENDING_SOURCES_RECOUNT;
+            return new Trending(hours, terms(h, terms, hours, limit), activeSources(h, sources, hours, limit));
+        });
     }
 
-    private static List<Trending.TermCount> terms(Handle h, int hours, int limit) {
-        return h.createQuery(TRENDING_TERMS)
+    /** Whether the whole hours of the recent and of the earlier window are kept (TRENDING_WINDOWS). */
+    private record Kept(boolean recent, boolean before) {
+    }
+
+    private static List<Trending.TermCount> terms(Handle h, String sql, int hours, int limit) {
+        return h.createQuery(sql)
                 .bind("minArticles", TRENDING_MIN_ARTICLES)
                 .bind("hours", hours)
                 .bind("limit", limit)
@@ -492,8 +528,8 @@ public final class JdbiNewsQueries implements NewsQueries {
                 .list();
     }
 
-    private static List<Trending.SourceCount> activeSources(Handle h, int hours, int limit) {
-        return h.createQuery(TRENDING_SOURCES)
+    private static List<Trending.SourceCount> activeSources(Handle h, String sql, int hours, int limit) {
+        return h.createQuery(sql)
                 .bind("hours", hours)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Trending.SourceCount(rs.getLong("source_id"), rs.getString("title"),
