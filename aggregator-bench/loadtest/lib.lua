@@ -173,7 +173,7 @@ function lib.scenario(name)
 
   -- With NEWSAGG_LOADTEST_XCACHE=1 (live.sh), each thread counts the X-Cache values of its answers. Off by default:
   -- a response() callback makes wrk hand every header and body to Lua, which costs client time on every request.
-  local x_cache_values = { "HIT", "REFRESHED", "MISS", "BYPASS" }
+  local x_cache_values = { "HIT", "STALE", "REFRESHED", "MISS", "BYPASS" }
   if os.getenv("NEWSAGG_LOADTEST_XCACHE") == "1" then
     response = function(status, headers, body)
       local value = headers["X-Cache"] or headers["x-cache"] or "none"

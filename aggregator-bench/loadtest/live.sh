@@ -196,13 +196,14 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --arg n
          scenario: $s,
          modes: (["cached", "quiet", "uncached"] | map(. as $m
            | [$rows[] | select(.mode == $m) | .scenarios[$s] | select(. != null)] as $runs
-           | ($runs | map(.x_cache // {}) | {HIT: (map(.HIT // 0) | add), REFRESHED: (map(.REFRESHED // 0) | add),
+           | ($runs | map(.x_cache // {}) | {HIT: (map(.HIT // 0) | add), STALE: (map(.STALE // 0) | add), REFRESHED: (map(.REFRESHED // 0) | add),
                 MISS: (map(.MISS // 0) | add), BYPASS: (map(.BYPASS // 0) | add)}) as $x
-           | (($x.HIT // 0) + ($x.REFRESHED // 0) + ($x.MISS // 0) + ($x.BYPASS // 0)) as $n
+           | (($x.HIT // 0) + ($x.STALE // 0) + ($x.REFRESHED // 0) + ($x.MISS // 0) + ($x.BYPASS // 0)) as $n
            | {key: $m, value: {runs: ($runs | length), req_s: ($runs | map(.req_s) | median | r1),
               req_s_each: ($runs | map(.req_s)), p50_ms: ($runs | map(.p50_ms) | median | r1),
               p99_ms: ($runs | map(.p99_ms) | median | r1), errors: ($runs | map(.errors) | add), x_cache: $x,
               hit_pct: (if $n > 0 then ($x.HIT / $n * 1000 | round) / 10 else null end),
+              stale_pct: (if $n > 0 then ($x.STALE / $n * 1000 | round) / 10 else null end),
               refreshed_pct: (if $n > 0 then ($x.REFRESHED / $n * 1000 | round) / 10 else null end),
               miss_pct: (if $n > 0 then (($x.MISS + $x.BYPASS) / $n * 1000 | round) / 10 else null end)}})
            | from_entries)}
@@ -222,9 +223,9 @@ jq -r '
   def f: if . == null then "–" else tostring end;
   "# Live-ingestion load test \(.date), commit \(.commit)\n\n\(.jdk); \(.rounds) rounds, wrk -c\(.connections) \(.duration_s) s per scenario; \(.note)\n\nuptime at the end: \(.uptime_at_end)\n",
   (.rates[] | "## \(.rate) articles/s\n",
-    "| scenario | cached req/s | quiet req/s | uncached req/s | cached/quiet | cached/uncached | HIT % | REFRESHED % | MISS % | p50 / p99 cached | p50 / p99 quiet | p50 / p99 uncached |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    (.scenarios[] | "| \(.scenario) | \(.modes.cached.req_s | f) | \(.modes.quiet.req_s | f) | \(.modes.uncached.req_s | f) | \(.cached_over_quiet | f) | \(.cached_over_uncached | f) | \(.modes.cached.hit_pct | f) | \(.modes.cached.refreshed_pct | f) | \(.modes.cached.miss_pct | f) | \(.modes.cached.p50_ms | f) / \(.modes.cached.p99_ms | f) ms | \(.modes.quiet.p50_ms | f) / \(.modes.quiet.p99_ms | f) ms | \(.modes.uncached.p50_ms | f) / \(.modes.uncached.p99_ms | f) ms |"),
+    "| scenario | cached req/s | quiet req/s | uncached req/s | cached/quiet | cached/uncached | HIT % | STALE % | REFRESHED % | MISS % | p50 / p99 cached | p50 / p99 quiet | p50 / p99 uncached |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    (.scenarios[] | "| \(.scenario) | \(.modes.cached.req_s | f) | \(.modes.quiet.req_s | f) | \(.modes.uncached.req_s | f) | \(.cached_over_quiet | f) | \(.cached_over_uncached | f) | \(.modes.cached.hit_pct | f) | \(.modes.cached.stale_pct | f) | \(.modes.cached.refreshed_pct | f) | \(.modes.cached.miss_pct | f) | \(.modes.cached.p50_ms | f) / \(.modes.cached.p99_ms | f) ms | \(.modes.quiet.p50_ms | f) / \(.modes.quiet.p99_ms | f) ms | \(.modes.uncached.p50_ms | f) / \(.modes.uncached.p99_ms | f) ms |"),
     "\nStored: \(.ingestion | map("\(.mode) \(.stored) in \(.seconds) s (\(.rate_achieved)/s, \(.refresh_failures) failed refreshes)") | join("; "))\n",
     "| time to visible (cached runs) | probed | p50 | p99 | max | not visible in time | first seen via X-Cache |",
     "|---|---:|---:|---:|---:|---:|---|",

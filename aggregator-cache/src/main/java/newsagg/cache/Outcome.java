@@ -6,8 +6,10 @@ package newsagg.cache;
  * came from a load (this call's own, or one it waited for in this process or another). {@code BYPASS}: the
  * cache was not consulted, because it is disabled, Redis failed, or the circuit breaker is open. {@code REFRESHED}:
  * the cache held a value that was behind, and the caller brought it up to date from what changed since, without a
- * full load, and stored it again (see {@link Cached#put}).
+ * full load, and stored it again (see {@link Cached#put}). {@code STALE}: the cache held a value that was behind, by
+ * less than the caller's staleness bound, and the caller served it while it is brought up to date in the background
+ * (stale-while-revalidate, RFC 5861).
  */
 public enum Outcome {
-    HIT, MISS, BYPASS, REFRESHED
+    HIT, MISS, BYPASS, REFRESHED, STALE
 }

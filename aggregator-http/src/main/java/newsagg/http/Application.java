@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
  * The running service as {@link Main} built it: the pool, the core and the use cases over it, the caches, the
  * poller and the server. Closing it stops them in the order that lets each finish with what the next one holds:
  * the server first (in-flight requests end, within {@link NewsServer#STOP_TIMEOUT}), then the poller (in-flight
- * fetches end), then the caches, the health checks and, last, the pool.
+ * fetches end), then the background cache refreshes, the caches, the health checks and, last, the pool.
  *
  * @param health the readiness checks, which hold a Redis connection of their own
  */
 record Application(HikariDataSource dataSource, NewsCore core, Subscriptions subscriptions, Caches caches,
-                   Health health, FeedPoller poller, NewsServer server) implements AutoCloseable {
+                   ResponseCaches responses, Health health, FeedPoller poller, NewsServer server) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
@@ -26,6 +26,7 @@ record Application(HikariDataSource dataSource, NewsCore core, Subscriptions sub
     public void close() {
         server.stop();
         poller.close();
+        responses.close();
         caches.close();
         health.close();
         dataSource.close();

@@ -118,7 +118,7 @@ public final class Main {
             Metrics metrics = new Metrics(dataSource, caches, latencies);
             StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
             NewsCore core = NewsCore.open(dataSource, stageTimer);
-            ResponseCaches responses = new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json);
+            ResponseCaches responses = opened(opened, new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json));
 
             Config.Feeds feeds = config.feeds();
             Clock clock = Clock.systemUTC();
@@ -146,7 +146,7 @@ public final class Main {
             if (feeds.pollEnabled()) {
                 poller.start();
             }
-            return new Application(dataSource, core, subscriptions, caches, health, poller, server);
+            return new Application(dataSource, core, subscriptions, caches, responses, health, poller, server);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;

@@ -28,9 +28,15 @@ import newsagg.core.query.SearchSnapshot;
  * a search answer is brought up to date from the few articles stored since ({@link NewsQueries#searchSince}), and
  * trending and sources, cheap since migration V3, are loaded again, once per key across replicas. So a new article
  * shows through every cached endpoint once this process has read the new mark: within {@link #MARK_MAX_AGE} on
- * every replica, and at once on the one that stored it. See docs/CACHE.md.
+ * every replica, and at once on the one that stored it.
+ *
+ * <p>An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
+ * the change it lacks) is served as it is, {@code X-Cache: STALE}, while one refresh per key runs in the background
+ * ({@link Revalidations}): under a steady stream of new articles, requests then never wait for a merge or a load.
+ * Past the bound the request brings the answer up to date itself, as above, so no answer is ever served more than
+ * {@code MARK_MAX_AGE + STALE_BOUND} behind the database plus the time of one refresh. See docs/CACHE.md.
  */
-final class ResponseCaches implements ChangeListener {
+final class ResponseCaches implements ChangeListener, AutoCloseable {
 
     static final String SCOPE = "articles";
     /** How long an answer lives; trending's windows move with the clock, so this bounds how far it lags. */
@@ -44,6 +50,11 @@ final class ResponseCaches implements ChangeListener {
     static final Duration LOCK_WAIT = Duration.ofSeconds(2);
     /** The oldest change mark a process answers by: the freshness bound on every replica but the writer. */
     static final Duration MARK_MAX_AGE = Duration.ofMillis(100);
+    /** How long an answer that is behind may still be served while it is refreshed in the background. */
+    static final Duration STALE_BOUND = Duration.ofMillis(500);
+    /** Background refreshes: threads, and how many may wait before more are dropped. */
+    private static final int REVALIDATION_THREADS = 2;
+    private static final int REVALIDATION_QUEUE = 256;
 
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
 
@@ -55,6 +66,7 @@ final class ResponseCaches implements ChangeListener {
     private final Json json;
     private final ChangeMarks marks;
     private final SingleFlight<CacheKey, Lookup<Representation>> refreshing = new SingleFlight<>();
+    private final Revalidations revalidations = new Revalidations(REVALIDATION_THREADS, REVALIDATION_QUEUE);
     final Cached<StoredAnswer> search;
     final Cached<StoredAnswer> trending;
     final Cached<StoredAnswer> sources;
@@ -115,7 +127,20 @@ final class ResponseCaches implements ChangeListener {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
+        if (servesStale(found.value())) {
+            revalidations.submit(key, () -> refreshing.run(key, () -> merge(key, found, mark, load)));
+            return stale(found);
+        }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
+    }
+
+    /** Whether {@code answer}, which is behind the mark, has been behind for less than the staleness bound. */
+    private boolean servesStale(StoredAnswer answer) {
+        return marks.behindNanos(answer.seq()) < STALE_BOUND.toNanos();
+    }
+
+    private static Lookup<Representation> stale(Lookup<StoredAnswer> found) {
+        return new Lookup<>(found.value().answer(), Outcome.STALE, found.cacheNanos());
     }
 
     private Lookup<Representation> merge(CacheKey key, Lookup<StoredAnswer> found, ChangeMark mark, Loader<StoredAnswer> load) {
@@ -135,8 +160,16 @@ final class ResponseCaches implements ChangeListener {
                 () -> new StoredAnswer(0, Representation.of(body.get()), StoredAnswer.NO_STATE)));
     }
 
-    private static Lookup<Representation> reloadIfBehind(Cached<StoredAnswer> cache, CacheKey key, ChangeMark mark,
-                                                 Loader<StoredAnswer> load) {
+    private Lookup<Representation> reloadIfBehind(Cached<StoredAnswer> cache, CacheKey key, ChangeMark mark,
+                                                  Loader<StoredAnswer> load) {
+        Lookup<StoredAnswer> found = cache.get(key, load);
+        if (found.value().seq() >= mark.seq()) {
+            return body(found);
+        }
+        if (servesStale(found.value())) {
+            revalidations.submit(key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()));
+            return stale(found);
+        }
         return body(cache.get(key, load, answer -> answer.seq() >= mark.seq()));
     }
 
@@ -166,6 +199,12 @@ final class ResponseCaches implements ChangeListener {
     @Override
     public void sourcesChanged() {
         marks.refresh();
+    }
+
+    /** Stops the background refreshes; the caches themselves are closed by their owner. */
+    @Override
+    public void close() {
+        revalidations.close();
     }
 
     static boolean hasNoItems(byte[] json) {

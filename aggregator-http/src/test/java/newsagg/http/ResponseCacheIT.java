@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import newsagg.cache.testing.TestRedisServer;
@@ -120,6 +122,34 @@ class ResponseCacheIT {
         assertThat(Poll.until(() -> TestServer.json(server.get("/api/sources")).get("items"),
                 items -> count(items, sourceId) == 2, Duration.ofSeconds(1))).as("sources count it within 1 s").isTrue();
         assertThat(Duration.between(stored, Instant.now())).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void anAnswerJustBehindIsServedStaleWhileItIsRefreshedInTheBackground() {
+        HttpResponse<String> miss = server.get("/api/search?q=tsunami");
+        assertThat(xCache(miss)).isEqualTo("MISS");
+        assertThat(TestServer.json(miss).get("items")).isEmpty();
+        assertThat(xCache(server.get("/api/search?q=tsunami"))).isEqualTo("HIT");
+
+        // Stored by another process: this server learns of it only by reading the mark again, within MARK_MAX_AGE.
+        NewsCore core = NewsCore.open(PG.dataSource());
+        long source = core.sources().findByFeedUrl("https://cache.example.org/feed").orElseThrow().id();
+        Instant now = Instant.now();
+        core.articles().upsert(source, List.of(new NewArticle("k-tsunami", "g-tsunami", "https://cache.example.org/t",
+                "Tsunami warning lifted", "All clear.", "<p>t</p>", null, now, now, List.of())));
+
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        Supplier<HttpResponse<String>> search = () -> {
+            last.set(server.get("/api/search?q=tsunami"));
+            return last.get();
+        };
+        assertThat(Poll.until(search, r -> !xCache(r).equals("HIT"), Duration.ofSeconds(1))).isTrue();
+        assertThat(xCache(last.get())).as("the first answer after the mark moved: served as it was, not waited for")
+                .isEqualTo("STALE");
+        assertThat(TestServer.json(last.get()).get("items")).isEmpty();
+        assertThat(Poll.until(search, r -> TestServer.json(r).get("items").size() == 1, Duration.ofSeconds(1)))
+                .as("brought up to date in the background within 1 s").isTrue();
+        assertThat(xCache(last.get())).isIn("HIT", "REFRESHED");
     }
 
     static long count(JsonNode items, long sourceId) {
