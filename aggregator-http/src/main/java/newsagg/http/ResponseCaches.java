@@ -15,8 +15,8 @@ import newsagg.cache.Lookup;
 import newsagg.cache.Outcome;
 import newsagg.cache.SingleFlight;
 import newsagg.core.ingest.ChangeListener;
-import newsagg.core.query.ChangeMark;
 import newsagg.core.query.NewsQueries;
+import newsagg.core.query.NewsQueries.ChangeMark;
 import newsagg.core.query.SearchSnapshot;
 
 /**

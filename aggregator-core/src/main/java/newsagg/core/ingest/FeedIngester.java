@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class FeedIngester {
 
     /** The most items read from one fetch of one feed; the first in document order are kept. */
-    public static final int MAX_ARTICLES_PER_FETCH = 1000;
+    static final int MAX_ARTICLES_PER_FETCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedIngester.class);
 

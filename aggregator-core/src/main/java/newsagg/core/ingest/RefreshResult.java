@@ -44,17 +44,17 @@ public record RefreshResult(Status status, int inserted, int updated, String err
     }
 
     /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles. */
-    public static RefreshResult ok(int inserted, int updated) {
+    static RefreshResult ok(int inserted, int updated) {
         return ok(inserted, updated, DroppedItems.NONE);
     }
 
     /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles and dropped others. */
-    public static RefreshResult ok(int inserted, int updated, DroppedItems dropped) {
+    static RefreshResult ok(int inserted, int updated, DroppedItems dropped) {
         return new RefreshResult(Status.OK, inserted, updated, null, dropped);
     }
 
     /** A 304 Not Modified. */
-    public static RefreshResult notModified() {
+    static RefreshResult notModified() {
         return new RefreshResult(Status.NOT_MODIFIED, 0, 0, null, DroppedItems.NONE);
     }
 

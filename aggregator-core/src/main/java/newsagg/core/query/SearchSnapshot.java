@@ -3,6 +3,9 @@ package newsagg.core.query;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import newsagg.core.query.NewsQueries.ChangeMark;
+import newsagg.core.query.NewsQueries.Page;
+import newsagg.core.query.NewsQueries.SearchHit;
 
 /**
  * A search answer together with what it takes to bring it up to date from the articles stored since, instead of

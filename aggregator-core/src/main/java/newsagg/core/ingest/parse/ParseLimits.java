@@ -41,7 +41,7 @@ public record ParseLimits(int maxItems, int maxDepth, int maxFieldChars, int max
     }
 
     /** A copy with {@code deadline} replaced. */
-    public ParseLimits withDeadline(Duration deadline) {
+    ParseLimits withDeadline(Duration deadline) {
         return new ParseLimits(maxItems, maxDepth, maxFieldChars, maxDocumentChars, deadline);
     }
 
