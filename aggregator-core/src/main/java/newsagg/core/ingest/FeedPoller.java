@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.FeedIngester.RefreshResult;
 import newsagg.core.store.SourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -21,6 +21,7 @@ import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.query.NewsQueries.Page;
 import newsagg.core.query.NewsQueries.SearchHit;
+import newsagg.core.query.NewsQueries.SearchSnapshot;
 import newsagg.core.testing.TestPostgres;
 
 /**

@@ -1,6 +1,7 @@
 package newsagg.core.ingest.parse;
 
 import java.time.Duration;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 
 /**
  * The moment by which the parse and normalization of one feed must be done. The parser checks it between XML events

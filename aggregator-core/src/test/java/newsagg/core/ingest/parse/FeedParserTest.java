@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.ingest.parse.ParsedFeed.FeedFormat;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.junit.jupiter.api.Test;

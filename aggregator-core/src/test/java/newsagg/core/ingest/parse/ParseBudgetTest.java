@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import newsagg.core.domain.DroppedItems;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
