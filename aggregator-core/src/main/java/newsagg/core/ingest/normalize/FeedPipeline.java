@@ -9,8 +9,8 @@ import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.parse.FeedParser;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
-import newsagg.core.ingest.parse.ParseDeadline;
 import newsagg.core.ingest.parse.ParseLimits;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 
 /**
  * Parse then normalize in one call: what the fetcher hands over (decompressed body, Content-Type,

@@ -19,7 +19,7 @@ import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.normalize.FeedPipeline.NormalizedFeed;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
-import newsagg.core.ingest.parse.ParseDeadline;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.jsoup.Jsoup;

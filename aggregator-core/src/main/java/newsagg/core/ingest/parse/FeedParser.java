@@ -2,6 +2,7 @@ package newsagg.core.ingest.parse;
 
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 
 /**
  * Turns a fetched body into a {@link ParsedFeed}. The format is sniffed from the content: a JSON object
@@ -93,7 +94,7 @@ public final class FeedParser {
      * declarations). The message is one short human sentence meant for a per-feed error column; it never
      * carries a stack trace or the raw body. Checked, so that every caller decides what a bad feed means.
      */
-    public final static class FeedParseException extends Exception {
+    public static final class FeedParseException extends Exception {
         private static final long serialVersionUID = 1L;
 
         public FeedParseException(String message) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed.FeedFormat;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 

@@ -17,6 +17,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed.FeedFormat;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.jdom2.Document;

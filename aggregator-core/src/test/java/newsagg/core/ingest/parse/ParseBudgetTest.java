@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
