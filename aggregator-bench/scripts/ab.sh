@@ -2,8 +2,8 @@
 # A/B/A/B load-test comparison of two server configurations, in one run on one machine: starts the server jar
 # as variant A, load-tests it, stops it, does the same for B, and repeats for --pairs pairs; then renders the
 # per-endpoint medians of each side side by side (Markdown table and SVG chart). Only one server runs at a time,
-# always on 127.0.0.1. Everything goes to aggregator-bench/target/ab/NAME/, never into the tree; the summaries that
-# docs/PERFORMANCE.md quotes were copied to docs/results/.
+# always on 127.0.0.1. Everything goes to aggregator-bench/target/ab/NAME/, never into the tree; the tables that
+# docs/PERFORMANCE.md quotes are kept in docs/results/load.md.
 #
 # usage: aggregator-bench/scripts/ab.sh --db DATABASE --name NAME --a-label L --b-label L [options]
 #   --a-env "K=V ..."    extra environment of variant A (e.g. "HTTP_THREADS=platform")

@@ -16,7 +16,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.normalize.FeedPipeline;
-import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.store.DataSources;
 import newsagg.core.store.UpsertResult;
 import org.openjdk.jmh.annotations.Benchmark;

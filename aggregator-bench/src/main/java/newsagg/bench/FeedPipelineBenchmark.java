@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.normalize.FeedPipeline;
-import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

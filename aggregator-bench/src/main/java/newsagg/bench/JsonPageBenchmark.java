@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import newsagg.core.query.ArticleItem;
-import newsagg.core.query.Page;
+import newsagg.core.query.NewsQueries.ArticleItem;
+import newsagg.core.query.NewsQueries.Page;
 import newsagg.http.Json;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 public record CoreOptions(String schema, String historyTable) {
 
     public static final String DEFAULT_SCHEMA = "newsagg";
-    public static final String DEFAULT_HISTORY_TABLE = "newsagg_schema_history";
+    static final String DEFAULT_HISTORY_TABLE = "newsagg_schema_history";
     /** The core's migrations, under a folder no host application would use for its own. */
-    public static final String MIGRATIONS = "classpath:newsagg/db/migration";
+    static final String MIGRATIONS = "classpath:newsagg/db/migration";
 
     /** Unquoted PostgreSQL identifiers only: they end up in SQL, and a case-folded name must mean what it says. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

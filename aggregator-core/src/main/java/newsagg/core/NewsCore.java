@@ -12,9 +12,10 @@ import newsagg.core.query.JdbiNewsQueries;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.store.ArticleStore;
 import newsagg.core.store.SourceStore;
-import newsagg.core.timing.SqlTiming;
 import newsagg.core.timing.StageTimer;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -124,5 +125,41 @@ public final class NewsCore {
      */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * Reports the execution time of every JDBI statement to a {@link StageTimer} as {@link StageTimer#DB}, measured
+     * with the monotonic clock (JDBI's own elapsed time comes from the wall clock).
+     */
+    private static final class SqlTiming implements SqlLogger {
+
+        private static final String STARTED = "newsagg.sql.started";
+
+        private final StageTimer timer;
+
+        SqlTiming(StageTimer timer) {
+            this.timer = timer;
+        }
+
+        @Override
+        public void logBeforeExecution(StatementContext context) {
+            context.define(STARTED, System.nanoTime());
+        }
+
+        @Override
+        public void logAfterExecution(StatementContext context) {
+            report(context);
+        }
+
+        @Override
+        public void logException(StatementContext context, SQLException ex) {
+            report(context);
+        }
+
+        private void report(StatementContext context) {
+            if (context.getAttribute(STARTED) instanceof Long started) {
+                timer.add(StageTimer.DB, System.nanoTime() - started);
+            }
+        }
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import newsagg.core.domain.Source;
-import newsagg.core.query.ArticleFilter;
-import newsagg.core.query.ArticleItem;
-import newsagg.core.query.SourceSummary;
+import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.ArticleItem;
+import newsagg.core.query.NewsQueries.SourceSummary;
 import newsagg.core.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;

@@ -4,7 +4,7 @@ package newsagg.http;
  * A request that cannot be served, as the client will see it: a {@link ProblemType} and a human-readable detail.
  * Thrown by handlers; turned into {@code application/problem+json} in one place ({@link NewsServer}).
  */
-public final class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
 
     private final ProblemType type;
     private final long retryAfterSeconds;

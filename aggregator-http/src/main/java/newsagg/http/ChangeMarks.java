@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-import newsagg.core.query.ChangeMark;
+import newsagg.core.query.NewsQueries.ChangeMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -30,10 +30,10 @@ import java.util.Map;
  * @param trustedProxies   {@link Settings#TRUSTED_PROXIES}, canonical blocks (see {@link ClientAddress}); empty
  *                         believes no forwarding header
  */
-public record Config(int port, String listenAddress, String databaseUrl, String databaseUser, String databasePassword,
-                     int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl,
-                     String adminToken, String metricsToken, boolean timingEnabled, boolean debugMemorySources,
-                     boolean virtualThreads, Feeds feeds, List<String> corsOrigins, List<String> trustedProxies) {
+record Config(int port, String listenAddress, String databaseUrl, String databaseUser, String databasePassword,
+              int databasePoolSize, URI redisUrl, boolean cacheEnabled, String cacheNamespace, Duration cacheNearTtl,
+              String adminToken, String metricsToken, boolean timingEnabled, boolean debugMemorySources,
+              boolean virtualThreads, Feeds feeds, List<String> corsOrigins, List<String> trustedProxies) {
 
     public Config {
         corsOrigins = List.copyOf(corsOrigins);

@@ -1,7 +1,7 @@
 package newsagg.http;
 
 /** A configuration value that cannot be used. The message names the environment variable and says why. */
-public final class ConfigException extends RuntimeException {
+final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message);
     }

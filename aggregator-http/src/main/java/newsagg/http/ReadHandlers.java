@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.javalin.http.Context;
 import newsagg.cache.Lookup;
-import newsagg.core.query.ArticleFilter;
 import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.query.NewsQueries;
-import newsagg.core.query.SourceSummary;
+import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.SourceSummary;
 
 /**
  * The public read endpoints. Each handler validates its parameters into a query, asks the core (through a

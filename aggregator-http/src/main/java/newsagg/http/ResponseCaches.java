@@ -15,9 +15,9 @@ import newsagg.cache.Lookup;
 import newsagg.cache.Outcome;
 import newsagg.cache.SingleFlight;
 import newsagg.core.ingest.ChangeListener;
-import newsagg.core.query.ChangeMark;
 import newsagg.core.query.NewsQueries;
-import newsagg.core.query.SearchSnapshot;
+import newsagg.core.query.NewsQueries.ChangeMark;
+import newsagg.core.query.NewsQueries.SearchSnapshot;
 
 /**
  * The response caches of the endpoints the baseline profile chose (docs/PERFORMANCE.md): search, trending and the

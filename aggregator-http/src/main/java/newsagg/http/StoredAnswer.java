@@ -9,8 +9,8 @@ import newsagg.cache.Codec;
 
 /**
  * A cached response: its JSON body as it is served with its entity tag ({@link Representation}), the change sequence
- * it includes everything up to, and, for search, the {@link newsagg.core.query.SearchSnapshot} (as JSON) it can be
- * brought up to date from. Stored as {@code seq (8 bytes) | tag length (1) | tag | body length (4) | body | state},
+ * it includes everything up to, and, for search, the {@link newsagg.core.query.NewsQueries.SearchSnapshot} (as JSON)
+ * it can be brought up to date from. Stored as {@code seq (8 bytes) | tag length (1) | tag | body length (4) | body | state},
  * so that a hit copies the body out and neither parses nor hashes anything.
  */
 record StoredAnswer(long seq, Representation answer, byte[] state) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
-import newsagg.core.query.ArticleFilter;
+import newsagg.core.query.NewsQueries.ArticleFilter;
 import newsagg.core.testing.PostgresExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 
 import newsagg.core.NewsCore;
 import newsagg.core.domain.Source;
+import newsagg.core.query.NewsQueries.ArticleFilter;
 import newsagg.core.testing.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class HeadMatchesGetIT {
         Source source = core.sources().create("https://feed.example.org/rss", "Example", "https://example.org/");
         sourceId = source.id();
         core.articles().upsert(sourceId, List.of(ApiContractIT.article(1), ApiContractIT.article(5)));
-        articleId = core.queries().newest(new newsagg.core.query.ArticleFilter(List.of(), null, null), 1, null)
+        articleId = core.queries().newest(new ArticleFilter(List.of(), null, null), 1, null)
                 .items().get(0).id();
     }
 

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.domain.Source;
-import newsagg.core.query.ArticleFilter;
+import newsagg.core.query.NewsQueries.ArticleFilter;
 import newsagg.core.testing.PostgresExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

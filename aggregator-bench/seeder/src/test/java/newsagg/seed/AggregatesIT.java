@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import newsagg.core.domain.NewArticle;
-import newsagg.core.query.Trending;
+import newsagg.core.query.NewsQueries.Trending;
 import newsagg.core.store.Aggregates;
 import newsagg.core.testing.CoreExtension;
 import org.jdbi.v3.core.Handle;

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,8 +16,8 @@ import newsagg.core.ingest.fetch.FeedFetcher;
 import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.ingest.fetch.FetchResult;
 import newsagg.core.ingest.normalize.FeedPipeline;
-import newsagg.core.ingest.normalize.NormalizedFeed;
-import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.normalize.FeedPipeline.NormalizedFeed;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.ingest.parse.ParseLimits;
 import newsagg.core.store.ArticleStore;
 import newsagg.core.store.SourceStore;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class FeedIngester {
 
     /** The most items read from one fetch of one feed; the first in document order are kept. */
-    public static final int MAX_ARTICLES_PER_FETCH = 1000;
+    static final int MAX_ARTICLES_PER_FETCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedIngester.class);
 
@@ -178,5 +179,65 @@ public final class FeedIngester {
         }
         LOG.debug("source {} failed: {}", source.id(), message);
         return RefreshResult.error(message);
+    }
+
+    /**
+     * The outcome of refreshing one source: whether the feed was fetched and stored ({@link Status#OK}), unchanged
+     * since the last fetch ({@link Status#NOT_MODIFIED}) or failed ({@link Status#ERROR}), how many articles were
+     * inserted and updated, and on failure the short message that was also recorded as the source's last error.
+     *
+     * @param status   what happened
+     * @param inserted new articles stored; 0 unless OK
+     * @param updated  stored articles that changed; 0 unless OK
+     * @param error    the failure message when the status is ERROR, else null
+     * @param dropped  items of the feed that were not stored, by reason; none unless OK
+     */
+    public record RefreshResult(Status status, int inserted, int updated, String error, DroppedItems dropped) {
+
+        /** What a refresh came to. */
+        public enum Status {
+            /** The feed was fetched, parsed and stored (possibly with no new or changed articles). */
+            OK,
+            /** The server answered 304 Not Modified to the conditional GET. */
+            NOT_MODIFIED,
+            /** The fetch, the parse or the storing failed; the source's error count went up. */
+            ERROR;
+
+            /** The name used on the wire: {@code ok}, {@code not_modified} or {@code error}. */
+            public String wireName() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        public RefreshResult {
+            Objects.requireNonNull(status, "status");
+            if (inserted < 0 || updated < 0) {
+                throw new IllegalArgumentException("counts must be >= 0, were " + inserted + " and " + updated);
+            }
+            if ((status == Status.ERROR) != (error != null)) {
+                throw new IllegalArgumentException("an error message is required for ERROR and only for ERROR");
+            }
+            Objects.requireNonNull(dropped, "dropped");
+        }
+
+        /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles. */
+        static RefreshResult ok(int inserted, int updated) {
+            return ok(inserted, updated, DroppedItems.NONE);
+        }
+
+        /** A successful fetch that stored {@code inserted} new and {@code updated} changed articles, dropping others. */
+        static RefreshResult ok(int inserted, int updated, DroppedItems dropped) {
+            return new RefreshResult(Status.OK, inserted, updated, null, dropped);
+        }
+
+        /** A 304 Not Modified. */
+        static RefreshResult notModified() {
+            return new RefreshResult(Status.NOT_MODIFIED, 0, 0, null, DroppedItems.NONE);
+        }
+
+        /** A failure with this message. */
+        public static RefreshResult error(String message) {
+            return new RefreshResult(Status.ERROR, 0, 0, Objects.requireNonNull(message, "message"), DroppedItems.NONE);
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.FeedIngester.RefreshResult;
 import newsagg.core.store.SourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,11 @@ public final class FeedPoller implements AutoCloseable {
     public record Settings(Duration tick, int workers, Duration lease, Duration shutdownGrace) {
 
         /** The default number of workers. */
-        public static final int DEFAULT_WORKERS = 4;
+        static final int DEFAULT_WORKERS = 4;
         /** The default lease: well beyond the fetcher's default 30 s total timeout. */
-        public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
+        static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
         /** The longest default tick. */
-        public static final Duration MAX_DEFAULT_TICK = Duration.ofSeconds(30);
+        static final Duration MAX_DEFAULT_TICK = Duration.ofSeconds(30);
 
         public Settings {
             requirePositive(tick, "tick");
@@ -81,7 +82,7 @@ public final class FeedPoller implements AutoCloseable {
         }
 
         /** A copy with {@code tick} replaced. */
-        public Settings withTick(Duration tick) {
+        Settings withTick(Duration tick) {
             return new Settings(tick, workers, lease, shutdownGrace);
         }
 
@@ -141,7 +142,7 @@ public final class FeedPoller implements AutoCloseable {
      * Refreshes every source that is due now, on the worker pool, and returns when all of them are done. Sources that
      * another poller holds are left to it. Usable with or without {@link #start()}.
      */
-    public PollSummary pollOnce() {
+    PollSummary pollOnce() {
         Instant now = clock.instant();
         List<Future<RefreshResult>> futures = new ArrayList<>();
         try {
@@ -258,5 +259,38 @@ public final class FeedPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * What one {@link FeedPoller#pollOnce()} did: how many sources it refreshed, how they came out, and how many
+     * articles were inserted and updated in all.
+     *
+     * @param refreshed   sources refreshed
+     * @param ok          refreshes that fetched and stored a feed
+     * @param notModified refreshes answered with 304
+     * @param errors      refreshes that failed
+     * @param inserted    new articles stored
+     * @param updated     stored articles that changed
+     */
+    record PollSummary(int refreshed, int ok, int notModified, int errors, int inserted, int updated) {
+
+        /** Adds up refresh results. */
+        static PollSummary of(List<RefreshResult> results) {
+            int ok = 0;
+            int notModified = 0;
+            int errors = 0;
+            int inserted = 0;
+            int updated = 0;
+            for (RefreshResult r : results) {
+                switch (r.status()) {
+                    case OK -> ok++;
+                    case NOT_MODIFIED -> notModified++;
+                    case ERROR -> errors++;
+                }
+                inserted += r.inserted();
+                updated += r.updated();
+            }
+            return new PollSummary(results.size(), ok, notModified, errors, inserted, updated);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package newsagg.core.ingest;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,12 +27,34 @@ import newsagg.core.domain.Source;
 public final class Opml {
 
     /** The most {@code <outline>} elements a document may have. */
-    public static final int MAX_OUTLINES = 5000;
+    static final int MAX_OUTLINES = 5000;
 
     /** The longest title or category kept, in characters; longer ones are cut. */
     static final int MAX_TEXT_CHARS = 1000;
 
     private Opml() {
+    }
+
+    /** The classpath resource holding the default sources. */
+    static final String DEFAULTS = "/newsagg/default-sources.opml";
+
+    /**
+     * The feeds a fresh installation starts with: a dozen well-known public news feeds bundled as {@value #DEFAULTS}.
+     * {@link Subscriptions#importDefaultsIfEmpty} adds them only when there are no sources at all, so an operator who
+     * deleted them does not get them back on the next start. Their URLs are checked for syntax only (they are
+     * newsagg's own list); the fetcher still applies its network policy to every fetch.
+     */
+    static OpmlDocument defaults() {
+        try (InputStream in = Opml.class.getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
+            }
+            return parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + DEFAULTS, e);
+        } catch (OpmlException e) {
+            throw new IllegalStateException(DEFAULTS + " is broken: " + e.getMessage());
+        }
     }
 
     /**
@@ -239,5 +263,46 @@ public final class Opml {
 
     private static boolean allowedInXml(int c) {
         return (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+    }
+
+    /**
+     * The feeds of an OPML subscription list, flattened: every {@code <outline>} that has an {@code xmlUrl}, in
+     * document order, whatever category outlines it was nested in. URLs are as written; {@link OpmlImporter} validates
+     * them.
+     *
+     * @param title the document's {@code <head><title>}, null when absent
+     * @param feeds the feed outlines in document order
+     */
+    public record OpmlDocument(String title, List<Feed> feeds) {
+
+        public OpmlDocument {
+            feeds = List.copyOf(feeds);
+        }
+
+        /**
+         * One feed outline.
+         *
+         * @param xmlUrl   the feed URL as written (trimmed), never blank
+         * @param title    the outline's {@code title}, else its {@code text}; null when both are absent or blank
+         * @param htmlUrl  the site URL as written, null when absent or blank
+         * @param category the title (or text) of the nearest enclosing outline that is not a feed, null at top level
+         */
+        public record Feed(String xmlUrl, String title, String htmlUrl, String category) {
+            public Feed {
+                Objects.requireNonNull(xmlUrl, "xmlUrl");
+            }
+        }
+    }
+
+    /**
+     * An OPML document that cannot be imported: not well-formed XML, not OPML, too large, or refused for safety (a
+     * DOCTYPE). The message is one short sentence fit for an API client; it never carries a stack trace or the input.
+     */
+    public static final class OpmlException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public OpmlException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

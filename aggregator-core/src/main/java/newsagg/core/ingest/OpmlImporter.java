@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import newsagg.core.ingest.Opml.OpmlDocument;
+import newsagg.core.ingest.Subscriptions.OpmlImportResult;
 import newsagg.core.ingest.fetch.FeedUrls;
 
 /**
@@ -18,7 +20,7 @@ import newsagg.core.ingest.fetch.FeedUrls;
 final class OpmlImporter {
 
     /** The most refused feeds listed in a result; all of them are counted. */
-    public static final int MAX_REPORTED_INVALID = 100;
+    static final int MAX_REPORTED_INVALID = 100;
 
     private static final int MAX_REPORTED_URL_CHARS = 300;
 

@@ -1,8 +1,10 @@
 package newsagg.core.ingest;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.Opml.OpmlDocument;
 import newsagg.core.ingest.fetch.FeedUrls;
 import newsagg.core.store.DuplicateSourceException;
 import newsagg.core.store.SourceStore;
@@ -62,14 +64,14 @@ public final class Subscriptions {
     }
 
     /**
-     * Imports the bundled list ({@link DefaultSources}) when there are no sources at all; otherwise does nothing and
+     * Imports the bundled list ({@link Opml#defaults}) when there are no sources at all; otherwise does nothing and
      * returns {@link OpmlImportResult#NONE}. The list is newsagg's own, so its hosts are not resolved.
      */
     public OpmlImportResult importDefaultsIfEmpty() {
         if (!sources.list().isEmpty()) {
             return OpmlImportResult.NONE;
         }
-        OpmlImportResult result = notified(new OpmlImporter(this, false).importDocument(DefaultSources.document()));
+        OpmlImportResult result = notified(new OpmlImporter(this, false).importDocument(Opml.defaults()));
         LOG.info("no sources yet: added {} default sources", result.added());
         return result;
     }
@@ -103,5 +105,38 @@ public final class Subscriptions {
             listener.sourcesChanged();
         }
         return result;
+    }
+
+    /**
+     * What an OPML import did: sources added, feeds skipped because a source with that URL already existed (or appeared
+     * earlier in the same file), and feeds refused because their URL is not acceptable, with the first
+     * {@value OpmlImporter#MAX_REPORTED_INVALID} of those and the reasons.
+     *
+     * @param added          sources created
+     * @param skipped        feeds whose URL was already a source
+     * @param invalid        feeds refused
+     * @param invalidEntries the first refused feeds, in document order
+     */
+    public record OpmlImportResult(int added, int skipped, int invalid, List<Invalid> invalidEntries) {
+
+        /** Nothing imported. */
+        public static final OpmlImportResult NONE = new OpmlImportResult(0, 0, 0, List.of());
+
+        public OpmlImportResult {
+            invalidEntries = List.copyOf(invalidEntries);
+        }
+
+        /**
+         * One refused feed.
+         *
+         * @param xmlUrl the URL as written, cut to 300 characters
+         * @param reason why it was refused
+         */
+        public record Invalid(String xmlUrl, String reason) {
+            public Invalid {
+                Objects.requireNonNull(xmlUrl, "xmlUrl");
+                Objects.requireNonNull(reason, "reason");
+            }
+        }
     }
 }

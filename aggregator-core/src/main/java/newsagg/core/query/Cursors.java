@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.zip.CRC32;
+import newsagg.core.query.NewsQueries.InvalidCursorException;
 
 /**
  * Encodes the keyset position of a listing as an opaque cursor: base64url (no padding) of a version byte, a kind

@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import newsagg.core.query.NewsQueries.ChangeMark;
+import newsagg.core.query.NewsQueries.SearchSnapshot;
 
 /**
  * Brings a {@link SearchSnapshot} up to date with the matches stored since it was taken (inserts only: the caller

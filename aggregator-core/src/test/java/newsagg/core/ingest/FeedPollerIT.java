@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
 import newsagg.core.CoreOptions;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.FeedPoller.PollSummary;
 import newsagg.core.ingest.fetch.FeedFetcher;
 import newsagg.core.ingest.fetch.FetchSettings;
 import newsagg.core.ingest.fetch.TestServer;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.Opml.OpmlDocument;
+import newsagg.core.ingest.Opml.OpmlException;
+import newsagg.core.ingest.Subscriptions.OpmlImportResult;
 import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,7 +115,7 @@ class OpmlImporterIT {
     void default_sources_are_imported_only_into_an_empty_database() {
         OpmlImportResult first = subscriptions(false).importDefaultsIfEmpty();
 
-        int bundled = DefaultSources.document().feeds().size();
+        int bundled = Opml.defaults().feeds().size();
         assertThat(first.added()).isEqualTo(bundled);
         assertThat(first.invalid()).isZero();
         assertThat(core.sources().list()).hasSize(bundled);

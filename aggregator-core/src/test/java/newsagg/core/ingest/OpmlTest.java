@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import newsagg.core.domain.FetchState;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.Opml.OpmlDocument;
+import newsagg.core.ingest.Opml.OpmlException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,7 +148,7 @@ class OpmlTest {
 
     @Test
     void the_bundled_default_sources_parse_into_a_dozen_https_feeds() {
-        OpmlDocument doc = DefaultSources.document();
+        OpmlDocument doc = Opml.defaults();
 
         assertThat(doc.feeds()).hasSizeBetween(10, 20)
                 .allSatisfy(f -> {

@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.Source;
+import newsagg.core.ingest.Opml.OpmlDocument;
+import newsagg.core.ingest.Subscriptions.OpmlImportResult;
 import newsagg.core.store.DuplicateSourceException;
 import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Base64;
 
+import newsagg.core.query.NewsQueries.InvalidCursorException;
 import org.junit.jupiter.api.Test;
 
 class CursorsTest {

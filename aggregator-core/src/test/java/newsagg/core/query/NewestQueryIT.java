@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import newsagg.core.domain.NewArticle;
+import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.ArticleItem;
+import newsagg.core.query.NewsQueries.InvalidCursorException;
+import newsagg.core.query.NewsQueries.Page;
 import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

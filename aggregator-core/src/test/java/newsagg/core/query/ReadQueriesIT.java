@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import newsagg.core.domain.NewArticle;
+import newsagg.core.query.NewsQueries.ArticleDetail;
+import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.SourceSummary;
+import newsagg.core.query.NewsQueries.Trending;
 import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import newsagg.core.domain.NewArticle;
+import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.InvalidCursorException;
+import newsagg.core.query.NewsQueries.Page;
+import newsagg.core.query.NewsQueries.SearchHit;
 import newsagg.core.testing.CoreExtension;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;

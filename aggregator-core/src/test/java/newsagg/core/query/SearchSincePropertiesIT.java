@@ -19,6 +19,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
+import newsagg.core.query.NewsQueries.Page;
+import newsagg.core.query.NewsQueries.SearchHit;
+import newsagg.core.query.NewsQueries.SearchSnapshot;
 import newsagg.core.testing.TestPostgres;
 
 /**

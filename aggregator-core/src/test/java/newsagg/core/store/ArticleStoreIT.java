@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 import newsagg.core.domain.NewArticle;
-import newsagg.core.query.ArticleDetail;
-import newsagg.core.query.ArticleFilter;
+import newsagg.core.query.NewsQueries.ArticleDetail;
+import newsagg.core.query.NewsQueries.ArticleFilter;
 import newsagg.core.testing.CoreExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -15,10 +15,10 @@ import java.util.random.RandomGenerator;
 public final class Backoff {
 
     /** The longest a failing source is left alone. */
-    public static final Duration MAX_DELAY = Duration.ofHours(24);
+    static final Duration MAX_DELAY = Duration.ofHours(24);
 
     /** Fraction of the error backoff added at most as jitter. */
-    public static final double JITTER_FRACTION = 0.1;
+    static final double JITTER_FRACTION = 0.1;
 
     private Backoff() {
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import newsagg.core.ingest.fetch.FeedFetcher.FetchException;
 
 /**
  * A response body that enforces the fetch's deadline and a byte cap while it is read. Each socket read is bounded by

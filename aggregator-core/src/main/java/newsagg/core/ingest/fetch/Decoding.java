@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import newsagg.core.ingest.fetch.FeedFetcher.FetchException;
 
 /**
  * Undoes {@code Content-Encoding}: gzip (and x-gzip) and deflate, where deflate is detected as zlib-wrapped (what

@@ -370,4 +370,13 @@ public final class FeedFetcher {
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
+
+    /** A fetch stopped by one of our own rules (a limit, a deadline, a bad encoding); its message is for people. */
+    static final class FetchException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FetchException(String message) {
+            super(message);
+        }
+    }
 }

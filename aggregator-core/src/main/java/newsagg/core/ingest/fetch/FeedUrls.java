@@ -25,7 +25,7 @@ public final class FeedUrls {
     private static final Pattern DECIMAL_OCTET = Pattern.compile("0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5]");
 
     /** The longest feed URL accepted, in characters. */
-    public static final int MAX_LENGTH = 2048;
+    static final int MAX_LENGTH = 2048;
 
     private record Block(byte[] prefix, int bits, String kind) {
         boolean contains(byte[] address) {
@@ -134,7 +134,7 @@ public final class FeedUrls {
      * ({@code fc00::/7}), link-local, site-local, carrier-grade NAT ({@code 100.64.0.0/10}), {@code 0.0.0.0/8},
      * multicast, broadcast, reserved or documentation space, nor an IPv4-mapped, NAT64 or 6to4 address embedding one.
      */
-    public static boolean isPublicAddress(InetAddress address) {
+    static boolean isPublicAddress(InetAddress address) {
         return addressKind(address) == null;
     }
 

@@ -19,7 +19,7 @@ public record FetchSettings(Duration connectTimeout, Duration totalTimeout, long
                             boolean allowPrivateNetworks, String userAgent) {
 
     /** The project's home page, named in the default {@code User-Agent} so that feed owners can find us. */
-    public static final String PROJECT_URL = "https://github.com/newsagg/newsagg";
+    static final String PROJECT_URL = "https://github.com/newsagg/newsagg";
 
     /** Used when the jar's manifest carries no {@code Implementation-Version} (e.g. when run from classes). */
     static final String FALLBACK_VERSION = "0.1.0";
@@ -65,7 +65,7 @@ public record FetchSettings(Duration connectTimeout, Duration totalTimeout, long
     }
 
     /** A copy of these settings with {@code maxBodyBytes} replaced. */
-    public FetchSettings withMaxBodyBytes(long max) {
+    FetchSettings withMaxBodyBytes(long max) {
         return new FetchSettings(connectTimeout, totalTimeout, max, maxRedirects, allowPrivateNetworks, userAgent);
     }
 
@@ -73,7 +73,7 @@ public record FetchSettings(Duration connectTimeout, Duration totalTimeout, long
      * {@code newsagg/VERSION (+https://github.com/newsagg/newsagg)}, where VERSION is the package's
      * {@code Implementation-Version} when the jar manifest has one, else {@value #FALLBACK_VERSION}.
      */
-    public static String defaultUserAgent() {
+    static String defaultUserAgent() {
         String version = FetchSettings.class.getPackage().getImplementationVersion();
         if (version == null || version.isBlank()) {
             version = FALLBACK_VERSION;

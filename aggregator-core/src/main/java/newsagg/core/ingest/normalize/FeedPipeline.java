@@ -5,11 +5,12 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
-import newsagg.core.ingest.parse.FeedParseException;
 import newsagg.core.ingest.parse.FeedParser;
-import newsagg.core.ingest.parse.ParseDeadline;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.ingest.parse.ParseLimits;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 
 /**
  * Parse then normalize in one call: what the fetcher hands over (decompressed body, Content-Type,
@@ -64,5 +65,21 @@ public final class FeedPipeline {
             throws FeedParseException {
         ParseDeadline deadline = ParseDeadline.start(limits.deadline());
         return normalizer.normalizeFeed(parser.parse(body, contentType, limits, deadline), feedUrl, fetchedAt, deadline);
+    }
+
+    /**
+     * A feed after normalization: its own title and site link, when it gives them, its articles ready for the store,
+     * and the items that were not turned into articles, by reason.
+     *
+     * @param title    the feed's title as plain text, null when absent or blank
+     * @param siteUrl  the feed's home page, resolved to an absolute http(s) URL, null when absent or unusable
+     * @param articles normalized articles in feed order, one per dedupe key
+     * @param dropped  items past the parse budget or that could not be normalized
+     */
+    public record NormalizedFeed(String title, String siteUrl, List<NewArticle> articles, DroppedItems dropped) {
+        public NormalizedFeed {
+            articles = List.copyOf(articles);
+            Objects.requireNonNull(dropped, "dropped");
+        }
     }
 }

@@ -17,10 +17,11 @@ import java.util.Objects;
 import java.util.Set;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
-import newsagg.core.ingest.parse.FeedParseException;
-import newsagg.core.ingest.parse.ParseDeadline;
+import newsagg.core.ingest.normalize.FeedPipeline.NormalizedFeed;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed;
-import newsagg.core.ingest.parse.RawEntry;
+import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.jsoup.Jsoup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * followed by a base64url SHA-256 of the GUID, link or title+content; a GUID that items with different links share
  * in one feed is hashed with each item's link). Entries with the same key collapse to the first. Thread-safe once constructed.
  */
-public final class Normalizer {
+final class Normalizer {
     static final int DERIVED_TITLE_CHARS = 80;
     static final int MAX_TITLE_CHARS = 1000;
     static final int MAX_GUID_CHARS = 2000;

@@ -10,6 +10,8 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import newsagg.core.domain.DroppedItems;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import org.jdom2.Attribute;
 import org.jdom2.Document;
 import org.jdom2.Element;

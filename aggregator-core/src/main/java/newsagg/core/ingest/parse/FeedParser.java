@@ -2,6 +2,7 @@ package newsagg.core.ingest.parse;
 
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 
 /**
  * Turns a fetched body into a {@link ParsedFeed}. The format is sniffed from the content: a JSON object
@@ -85,5 +86,19 @@ public final class FeedParser {
             }
         }
         return -1;
+    }
+
+    /**
+     * A body that could not be read as a feed: not a feed at all (HTML, JSON that is not a JSON Feed,
+     * garbage, an empty body), malformed XML, or XML that is refused for safety (a DTD with entity
+     * declarations). The message is one short human sentence meant for a per-feed error column; it never
+     * carries a stack trace or the raw body. Checked, so that every caller decides what a bad feed means.
+     */
+    public static final class FeedParseException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public FeedParseException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -14,6 +14,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import newsagg.core.domain.DroppedItems;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
+import newsagg.core.ingest.parse.ParsedFeed.FeedFormat;
+import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 
 /**
  * Reads JSON Feed 1.0 and 1.1 (jsonfeed.org). Only an object whose {@code version} names JSON Feed 1.x

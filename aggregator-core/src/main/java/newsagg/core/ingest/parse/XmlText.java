@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import org.jsoup.nodes.Entities;
 
 /**

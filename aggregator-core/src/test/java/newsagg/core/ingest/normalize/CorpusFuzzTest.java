@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import newsagg.core.domain.NewArticle;
-import newsagg.core.ingest.parse.FeedParseException;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

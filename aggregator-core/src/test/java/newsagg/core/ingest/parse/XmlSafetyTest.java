@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import newsagg.core.ingest.parse.FeedParser.FeedParseException;
+import newsagg.core.ingest.parse.ParsedFeed.FeedFormat;
+import newsagg.core.ingest.parse.ParsedFeed.RawEntry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
