@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import newsagg.core.query.ChangeMark;
+import newsagg.core.query.NewsQueries.ChangeMark;
 import org.junit.jupiter.api.Test;
 
 /** How long an answer has been behind, as the marks this process has read tell it. */
