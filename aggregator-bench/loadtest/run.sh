@@ -5,7 +5,7 @@
 #
 # Discovers test data from the server, warms it up with the whole mix, runs each endpoint scenario for a fixed time
 # (one wrk run each, so per-endpoint percentiles are exact) and then the weighted mix, snapshotting /debug/timings
-# around every run, and writes aggregator-bench/results/<label>-<UTC timestamp>.json.
+# around every run, and writes aggregator-bench/target/loadtest/<label>-<UTC timestamp>.json (or into --out-dir).
 set -euo pipefail
 
 readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +38,7 @@ usage: run.sh --url URL --label LABEL [options]
                        newest,by_source,deep_cursor,article,search,trending_24h,trending_168h,sources,mix
   --deep-page N        page (of 20 items) the deep_cursor scenario reads around (default 50)
   --note TEXT          free text stored in the result (e.g. the server's JDK and flags)
-  --out-dir DIR        where the result goes (default aggregator-bench/results)
+  --out-dir DIR        where the result goes (default aggregator-bench/target/loadtest)
   --max-total D        hard limit for the whole run (default: computed from the settings, plus 5 minutes)
   -h, --help           this help
 EOF
@@ -75,7 +75,7 @@ positive_int() {
 URL="" LABEL="" NOTE="" TOKEN="${METRICS_TOKEN:-}"
 DURATION=30 WARMUP=10 WARMUP_SCENARIO=mix WARMUP_CONNECTIONS="" PRIME_SEARCH=false CONNECTIONS=32 THREADS=2 TIMEOUT=5 DEEP_PAGE=50 MAX_TOTAL=""
 ENDPOINTS="$ALL_ENDPOINTS"
-OUT_DIR="$REPO_ROOT/aggregator-bench/results"
+OUT_DIR="$REPO_ROOT/aggregator-bench/target/loadtest"
 
 while [[ $# -gt 0 ]]; do
   [[ "$1" == -h || "$1" == --help ]] && { usage; exit 0; }
