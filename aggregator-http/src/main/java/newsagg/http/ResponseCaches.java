@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import newsagg.cache.CacheKey;
@@ -17,6 +22,7 @@ import newsagg.cache.SingleFlight;
 import newsagg.core.ingest.ChangeListener;
 import newsagg.core.query.NewsQueries;
 import newsagg.core.query.NewsQueries.ChangeMark;
+import newsagg.core.query.NewsQueries.ChangedArticle;
 import newsagg.core.query.NewsQueries.SearchSnapshot;
 
 /**
@@ -30,7 +36,9 @@ import newsagg.core.query.NewsQueries.SearchSnapshot;
  * shows through every cached endpoint once this process has read the new mark: within {@link #MARK_MAX_AGE} on
  * every replica, and at once on the one that stored it.
  *
- * <p>An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
+ * <p>A search answer that is behind but that no article changed since can alter (each is new and holds no lexeme a
+ * match of the query needs) is moved up to the mark as it is, with no database work for its key ({@link
+ * RecentChanges}). An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
  * the change it lacks) is served as it is, {@code X-Cache: STALE}, while one refresh per key runs in the background
  * ({@link Revalidations}): under a steady stream of new articles, requests then never wait for a merge or a load.
  * Past the bound the request brings the answer up to date itself, as above, so no answer is ever served more than
@@ -55,6 +63,8 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     /** Background refreshes: threads, and how many may wait before more are dropped. */
     private static final int REVALIDATION_THREADS = 2;
     private static final int REVALIDATION_QUEUE = 256;
+    /** Queries whose lexemes a process remembers before it starts over. */
+    private static final int LEXEME_QUERIES = 10_000;
 
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
 
@@ -67,6 +77,8 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private final ChangeMarks marks;
     private final SingleFlight<CacheKey, Lookup<Representation>> refreshing = new SingleFlight<>();
     private final Revalidations revalidations = new Revalidations(REVALIDATION_THREADS, REVALIDATION_QUEUE);
+    private final RecentChanges recentChanges;
+    private final Map<String, Optional<Set<String>>> lexemesByQuery = new ConcurrentHashMap<>();
     final Cached<StoredAnswer> search;
     final Cached<StoredAnswer> trending;
     final Cached<StoredAnswer> sources;
@@ -77,6 +89,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         this.queries = queries;
         this.json = json;
         this.marks = new ChangeMarks(queries::changeMark, MARK_MAX_AGE.toNanos());
+        this.recentChanges = new RecentChanges(queries);
         this.search = cache(caches, "search", nearTtl).ttl(SEARCH_TTL)
                 .emptyTtl(EMPTY_TTL, stored -> hasNoItems(stored.answer().body())).build();
         this.trending = cache(caches, "trending", nearTtl).build();
@@ -127,11 +140,60 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
+        StoredAnswer unchanged = unchangedSince(q, found.value(), mark);
+        if (unchanged != null) {
+            search.put(key, unchanged);
+            return new Lookup<>(unchanged.answer(), Outcome.HIT, found.cacheNanos());
+        }
         if (servesStale(found.value())) {
             revalidations.submit(key, () -> refreshing.run(key, () -> merge(key, found, mark, load)));
             return stale(found);
         }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
+    }
+
+    /**
+     * {@code answer} moved up to {@code mark} as it is, when no article changed since can alter it: each was stored
+     * after the answer's newest article (so it is not an update of one the answer holds) and contains none of the
+     * lexemes of which a match needs one. Such an article is no match, so it neither joins the hits nor pushes a
+     * candidate out: the answer is exact. Null when that cannot be shown, and the answer must be merged.
+     */
+    private StoredAnswer unchangedSince(String q, StoredAnswer answer, ChangeMark mark) {
+        Optional<Set<String>> required = requiredLexemes(q);
+        if (required.isEmpty()) {
+            return null;
+        }
+        Optional<List<ChangedArticle>> changed = recentChanges.between(answer.seq(), mark.seq());
+        if (changed.isEmpty()) {
+            return null;
+        }
+        long maxId = read(answer.state()).maxId();
+        for (ChangedArticle article : changed.get()) {
+            if (article.id() <= maxId) {
+                return null;
+            }
+            for (String lexeme : required.get()) {
+                if (article.lexemes().contains(lexeme)) {
+                    return null;
+                }
+            }
+        }
+        return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
+    }
+
+    /** Memoized: a query's lexemes depend only on its text (the text search configuration is fixed). */
+    private Optional<Set<String>> requiredLexemes(String q) {
+        String text = q.strip().toLowerCase(Locale.ROOT);
+        Optional<Set<String>> known = lexemesByQuery.get(text);
+        if (known != null) {
+            return known;
+        }
+        Optional<Set<String>> lexemes = queries.requiredLexemes(text);
+        if (lexemesByQuery.size() >= LEXEME_QUERIES) {
+            lexemesByQuery.clear();
+        }
+        lexemesByQuery.put(text, lexemes);
+        return lexemes;
     }
 
     /** Whether {@code answer}, which is behind the mark, has been behind for less than the staleness bound. */

@@ -9,9 +9,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.store.DroppedItemsColumn;
 
@@ -191,6 +195,17 @@ public final class JdbiNewsQueries implements NewsQueries {
             SELECT e.epoch, coalesce((SELECT max(a.change_seq) FROM articles a), 0) AS seq
             FROM article_epoch e""";
     private static final String MAX_ID = "SELECT coalesce(max(id), 0) FROM articles";
+    private static final String CHANGED_BETWEEN = """
+            SELECT a.id, a.change_seq, tsvector_to_array(a.search_vector) AS lexemes
+            FROM articles a
+            WHERE a.change_seq > :since AND a.change_seq <= :upTo
+            ORDER BY a.change_seq
+            LIMIT :n""";
+    /* querytree is the part of a tsquery an index can answer: a matching article contains at least one of its
+     * lexemes. It is 'T' when there is no such part (negations only). */
+    private static final String REQUIRED_LEXEMES = """
+            SELECT numnode(q) AS nodes, querytree(q) AS tree FROM websearch_to_tsquery('english', :query) AS q""";
+    private static final Pattern QUOTED_LEXEME = Pattern.compile("'((?:[^']|'')*)'");
     /** Rows changed since a snapshot that it already held: updates, which searchSince does not merge. */
     private static final String UPDATED_SINCE = """
             SELECT count(*) FROM articles a WHERE a.change_seq > :since AND a.id <= :maxId""";
@@ -451,6 +466,40 @@ public final class JdbiNewsQueries implements NewsQueries {
                             .map((rs, ctx) -> new SearchMerge.Position(instant(rs, "published_at"), rs.getLong("id")))
                             .list());
         });
+    }
+
+    @Override
+    public Optional<List<ChangedArticle>> changedBetween(long since, long upTo, int limit) {
+        List<ChangedArticle> rows = jdbi.withHandle(h -> h.createQuery(CHANGED_BETWEEN)
+                .bind("since", since).bind("upTo", upTo).bind("n", limit + 1)
+                .map((rs, ctx) -> new ChangedArticle(rs.getLong("id"), rs.getLong("change_seq"),
+                        Set.of((String[]) rs.getArray("lexemes").getArray())))
+                .list());
+        return rows.size() > limit ? Optional.empty() : Optional.of(rows);
+    }
+
+    @Override
+    public Optional<Set<String>> requiredLexemes(String query) {
+        if (query.isBlank()) {
+            return Optional.of(Set.of());
+        }
+        return jdbi.withHandle(h -> h.createQuery(REQUIRED_LEXEMES).bind("query", text(query))
+                .map((rs, ctx) -> requiredLexemes(rs.getInt("nodes"), rs.getString("tree"))).one());
+    }
+
+    static Optional<Set<String>> requiredLexemes(int nodes, String tree) {
+        if (nodes == 0) {
+            return Optional.of(Set.of());
+        }
+        if (tree == null || tree.equals("T") || tree.contains("!")) {
+            return Optional.empty();
+        }
+        Set<String> lexemes = new HashSet<>();
+        Matcher m = QUOTED_LEXEME.matcher(tree);
+        while (m.find()) {
+            lexemes.add(m.group(1).replace("''", "'"));
+        }
+        return lexemes.isEmpty() ? Optional.empty() : Optional.of(lexemes);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import newsagg.core.query.NewsQueries.ChangeMark;
 import newsagg.core.query.NewsQueries.Page;
 import newsagg.core.query.NewsQueries.SearchHit;
@@ -48,6 +49,27 @@ public interface NewsQueries {
 
     /** The stored articles' current {@link ChangeMark}: one index lookup. */
     ChangeMark changeMark();
+
+    /**
+     * The articles whose change sequence is above {@code since} and at most {@code upTo}, in that order, with the
+     * lexemes of their search vectors; empty when there are more than {@code limit} of them, so that a caller never
+     * reads an unbounded range.
+     */
+    Optional<List<ChangedArticle>> changedBetween(long since, long upTo, int limit);
+
+    /**
+     * The lexemes of which an article must contain at least one to match {@code query} as {@link #search} reads it
+     * (the indexable part of its {@code websearch_to_tsquery}): none when nothing can match it, empty when no such
+     * set exists (a query of negations only, which matches articles by what they lack).
+     */
+    Optional<Set<String>> requiredLexemes(String query);
+
+    /** An article stored or changed at {@code changeSeq}, with the lexemes of its search vector. */
+    record ChangedArticle(long id, long changeSeq, Set<String> lexemes) {
+        public ChangedArticle {
+            lexemes = Set.copyOf(lexemes);
+        }
+    }
 
     /**
      * The rising terms (used more in the last {@code hours} hours than in the {@code hours} before) and the most
