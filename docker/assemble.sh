@@ -31,13 +31,16 @@ classpath=$(cd /layers && find lib -name '*.jar' | LC_ALL=C sort | tr '\n' ' ')
   printf 'Implementation-Version: %s\n' "$version"
 } > /layers/manifest/MANIFEST.MF
 
-set --
+# One jar of several modules' classes is no module: core's and cache's module-info.class stay out of it (as the
+# shaded jar leaves them out), so the jar stays on the class path and jdeps reads it as such.
+mkdir -p /layers/classes
 for module in $modules; do
-  set -- "$@" -C "$module/target/classes" .
+  cp -R "$module/target/classes/." /layers/classes/
 done
+rm -f /layers/classes/module-info.class
 jar --create --file /layers/app/newsagg.jar --main-class newsagg.http.Main \
-    --manifest /layers/manifest/MANIFEST.MF "$@"
-rm -rf /layers/manifest
+    --manifest /layers/manifest/MANIFEST.MF -C /layers/classes .
+rm -rf /layers/manifest /layers/classes
 
 # The runtime is the JDK that built the jars, so jdeps reads multi-release jars at that version.
 properties=$(java -XshowSettings:properties -version 2>&1)
