@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,16 +168,16 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (changed.isEmpty()) {
             return null;
         }
-        long maxId = read(answer.state()).maxId();
+        long oldestChanged = Long.MAX_VALUE;
         for (ChangedArticle article : changed.get()) {
-            if (article.id() <= maxId) {
+            if (!Collections.disjoint(article.lexemes(), required.get())) {
                 return null;
             }
-            for (String lexeme : required.get()) {
-                if (article.lexemes().contains(lexeme)) {
-                    return null;
-                }
-            }
+            oldestChanged = Math.min(oldestChanged, article.id());
+        }
+        // The snapshot, the largest part of the answer, is parsed only once the lexemes have not settled it.
+        if (oldestChanged != Long.MAX_VALUE && oldestChanged <= read(answer.state()).maxId()) {
+            return null;
         }
         return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
     }
