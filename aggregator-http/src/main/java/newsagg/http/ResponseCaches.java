@@ -41,7 +41,9 @@ import newsagg.core.query.NewsQueries.SearchSnapshot;
  * match of the query needs) is moved up to the mark as it is, with no database work for its key ({@link
  * RecentChanges}). An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
  * the change it lacks) is served as it is, {@code X-Cache: STALE}, while one refresh per key runs in the background
- * ({@link Revalidations}): under a steady stream of new articles, requests then never wait for a merge or a load.
+ * ({@link Revalidations}), though not before it has been behind for {@link #REFRESH_AFTER}, so that one key is
+ * refreshed at most about that often: under a steady stream of new articles, requests then never wait for a merge or
+ * a load, and the refreshes do not follow the article rate.
  * Past the bound the request brings the answer up to date itself, as above, so no answer is ever served more than
  * {@code MARK_MAX_AGE + STALE_BOUND} behind the database plus the time of one refresh. See docs/CACHE.md.
  */
@@ -61,6 +63,12 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     static final Duration MARK_MAX_AGE = Duration.ofMillis(100);
     /** How long an answer that is behind may still be served while it is refreshed in the background. */
     static final Duration STALE_BOUND = Duration.ofMillis(500);
+    /**
+     * An answer behind by less than this is served as it is, and no refresh starts: one key is then refreshed at most
+     * about this often however fast articles arrive, instead of once per stored article (a refresh of a popular key
+     * would otherwise follow the ingestion rate, one database load after another).
+     */
+    static final Duration REFRESH_AFTER = Duration.ofMillis(200);
     /** Background refreshes: threads, and how many may wait before more are dropped. */
     private static final int REVALIDATION_THREADS = 2;
     private static final int REVALIDATION_QUEUE = 256;
@@ -146,8 +154,11 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             search.put(key, unchanged);
             return new Lookup<>(unchanged.answer(), Outcome.HIT, found.cacheNanos());
         }
-        if (servesStale(found.value())) {
-            revalidations.submit(key, () -> refreshing.run(key, () -> merge(key, found, mark, load)));
+        long behind = marks.behindNanos(found.value().seq());
+        if (behind < STALE_BOUND.toNanos()) {
+            if (behind >= REFRESH_AFTER.toNanos()) {
+                revalidations.submit(key, () -> refreshing.run(key, () -> merge(key, found, mark, load)));
+            }
             return stale(found);
         }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
@@ -197,11 +208,6 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         return lexemes;
     }
 
-    /** Whether {@code answer}, which is behind the mark, has been behind for less than the staleness bound. */
-    private boolean servesStale(StoredAnswer answer) {
-        return marks.behindNanos(answer.seq()) < STALE_BOUND.toNanos();
-    }
-
     private static Lookup<Representation> stale(Lookup<StoredAnswer> found) {
         return new Lookup<>(found.value().answer(), Outcome.STALE, found.cacheNanos());
     }
@@ -229,8 +235,11 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
-        if (servesStale(found.value())) {
-            revalidations.submit(key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()));
+        long behind = marks.behindNanos(found.value().seq());
+        if (behind < STALE_BOUND.toNanos()) {
+            if (behind >= REFRESH_AFTER.toNanos()) {
+                revalidations.submit(key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()));
+            }
             return stale(found);
         }
         return body(cache.get(key, load, answer -> answer.seq() >= mark.seq()));
