@@ -559,7 +559,7 @@ public final class LiveIngest {
                    int feeds, int feedPort, int probeEvery, int trendingHours, Duration visibilityTimeout, Path out) {
 
         static final String USAGE = """
-                usage: LiveIngest --ingest URL --admin-token T [--probe URL,URL] [--rate PER_S] [--duration 60s]
+                usage: LiveIngest --ingest URL --admin-token T [--probe URL,URL|none] [--rate PER_S] [--duration 60s]
                                   [--feeds 4] [--feed-port 19050] [--probe-every N] [--trending-hours 3]
                                   [--visibility-timeout 10s] [--out FILE]
                 --rate 0 registers the sources and stores nothing. URLs must be http://127.0.0.1:PORT.""";
@@ -573,7 +573,8 @@ public final class LiveIngest {
                 values.put(args[i].substring(2), args[++i]);
             }
             String ingest = loopback(required(values, "ingest"));
-            List<String> probes = Arrays.stream(values.getOrDefault("probe", ingest).split(","))
+            String probe = values.getOrDefault("probe", ingest);
+            List<String> probes = probe.equals("none") ? List.of() : Arrays.stream(probe.split(","))
                     .map(String::strip).filter(s -> !s.isEmpty()).map(Options::loopback).toList();
             double rate = number(values.getOrDefault("rate", "1"), "rate", 0, 100);
             Options options = new Options(ingest, probes, required(values, "admin-token"), rate,

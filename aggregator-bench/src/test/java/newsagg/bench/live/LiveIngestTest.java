@@ -73,6 +73,11 @@ class LiveIngestTest {
         assertThat(o.probeUrls()).hasSize(2);
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(90));
         assertThat(o.probeEvery()).isEqualTo(10);
+        assertThat(LiveIngest.Options.parse(new String[] {"--ingest", "http://127.0.0.1:19001", "--probe", "none",
+                "--admin-token", "t"}).probeUrls()).as("stores without probing").isEmpty();
+        assertThat(LiveIngest.Options.parse(new String[] {"--ingest", "http://127.0.0.1:19001",
+                "--admin-token", "t"}).probeUrls()).as("probes the server it stores through by default")
+                .containsExactly("http://127.0.0.1:19001");
         assertThatThrownBy(() -> LiveIngest.Options.parse(new String[] {"--ingest", "http://10.0.0.1:80",
                 "--admin-token", "t"})).hasMessageContaining("127.0.0.1");
         assertThatThrownBy(() -> LiveIngest.Options.parse(new String[] {"--ingest", "http://127.0.0.1:19001",
