@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import newsagg.cache.CacheKey;
 import newsagg.cache.Cached;
 import newsagg.cache.Caches;
@@ -74,6 +77,10 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private static final int REVALIDATION_QUEUE = 256;
     /** Queries whose lexemes a process remembers before it starts over. */
     private static final int LEXEME_QUERIES = 10_000;
+    /** Parsed search snapshots a process keeps for its next merge of the same key, before it starts over. */
+    private static final int PARSED_SNAPSHOTS = 256;
+    /** The name {@link SearchSnapshot#maxId()} has in a stored snapshot ({@link Json}'s snake_case). */
+    static final String MAX_ID_FIELD = "max_id";
 
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
 
@@ -88,6 +95,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private final Revalidations revalidations = new Revalidations(REVALIDATION_THREADS, REVALIDATION_QUEUE);
     private final RecentChanges recentChanges;
     private final Map<String, Optional<Set<String>>> lexemesByQuery = new ConcurrentHashMap<>();
+    private final Map<CacheKey, Parsed> parsedSnapshots = new ConcurrentHashMap<>();
     final Cached<StoredAnswer> search;
     final Cached<StoredAnswer> trending;
     final Cached<StoredAnswer> sources;
@@ -186,8 +194,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             }
             oldestChanged = Math.min(oldestChanged, article.id());
         }
-        // The snapshot, the largest part of the answer, is parsed only once the lexemes have not settled it.
-        if (oldestChanged != Long.MAX_VALUE && oldestChanged <= read(answer.state()).maxId()) {
+        if (oldestChanged != Long.MAX_VALUE && oldestChanged <= maxId(json, answer.state())) {
             return null;
         }
         return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
@@ -213,11 +220,13 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     }
 
     private Lookup<Representation> merge(CacheKey key, Lookup<StoredAnswer> found, ChangeMark mark, Loader<StoredAnswer> load) {
-        Optional<SearchSnapshot> next = queries.searchSince(read(found.value().state()));
+        Optional<SearchSnapshot> next = queries.searchSince(snapshot(key, found.value().state()));
         if (next.isEmpty()) {
+            parsedSnapshots.remove(key);
             return body(search.get(key, load, answer -> answer.seq() >= mark.seq()));
         }
         StoredAnswer answer = snapshotAnswer(next.get());
+        remember(key, answer.state(), next.get());
         search.put(key, answer);
         // The merge's SQL is the core's time and the put's the cache's; each reported itself.
         return new Lookup<>(answer.answer(), Outcome.REFRESHED, found.cacheNanos());
@@ -247,6 +256,54 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
 
     private StoredAnswer snapshotAnswer(SearchSnapshot snapshot) {
         return new StoredAnswer(snapshot.mark().seq(), Representation.of(json.bytes(snapshot.page())), json.bytes(snapshot));
+    }
+
+    /**
+     * The snapshot of {@code state}, parsed once per key and process: a popular key is merged again and again, and
+     * parsing its snapshot (the hits, with summaries and headlines) was a fifth of a merge's time in the server.
+     */
+    private SearchSnapshot snapshot(CacheKey key, byte[] state) {
+        Parsed known = parsedSnapshots.get(key);
+        if (known != null && (known.state() == state || Arrays.equals(known.state(), state))) {
+            return known.snapshot();
+        }
+        SearchSnapshot snapshot = read(state);
+        remember(key, state, snapshot);
+        return snapshot;
+    }
+
+    private void remember(CacheKey key, byte[] state, SearchSnapshot snapshot) {
+        if (parsedSnapshots.size() >= PARSED_SNAPSHOTS) {
+            parsedSnapshots.clear();
+        }
+        parsedSnapshots.put(key, new Parsed(state, snapshot));
+    }
+
+    /** A stored snapshot's bytes and what they parse to. */
+    private record Parsed(byte[] state, SearchSnapshot snapshot) {
+    }
+
+    /**
+     * The {@code maxId} of a stored snapshot, read from the fields before its hits: when each answer moved up to a
+     * new mark parsed its whole snapshot for this one number, that parse was a seventh of the server's time under
+     * ingestion (docs/PERFORMANCE.md). {@link Long#MAX_VALUE}, which makes the caller merge, when it is not there.
+     */
+    static long maxId(Json json, byte[] state) {
+        try (JsonParser in = json.mapper().createParser(state)) {
+            if (in.nextToken() == JsonToken.START_OBJECT) {
+                while (in.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean wanted = MAX_ID_FIELD.equals(in.currentName());
+                    JsonToken value = in.nextToken();
+                    if (wanted) {
+                        return value == JsonToken.VALUE_NUMBER_INT ? in.getLongValue() : Long.MAX_VALUE;
+                    }
+                    in.skipChildren();
+                }
+            }
+            return Long.MAX_VALUE;
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable search snapshot in the cache", e);
+        }
     }
 
     private SearchSnapshot read(byte[] state) {

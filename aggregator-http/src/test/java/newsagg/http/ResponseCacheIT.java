@@ -152,6 +152,27 @@ class ResponseCacheIT {
         assertThat(xCache(last.get())).isIn("HIT", "REFRESHED");
     }
 
+    @Test
+    void anAnswerHoldingAnArticleThatWasRewrittenIsNotKeptAsItWas() {
+        NewsCore core = NewsCore.open(PG.dataSource());
+        long source = core.sources().findByFeedUrl("https://cache.example.org/feed").orElseThrow().id();
+        Instant now = Instant.now();
+        core.articles().upsert(source, List.of(new NewArticle("k-geyser", "g-geyser", "https://cache.example.org/g",
+                "Geyser erupts early", "Crowds watch.", "<p>g</p>", null, now, now, List.of())));
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/search?q=geyser")).get("items"),
+                items -> items.size() == 1, Duration.ofSeconds(1))).isTrue();
+        assertThat(xCache(server.get("/api/search?q=geyser"))).isEqualTo("HIT");
+
+        // Rewritten without the word: none of the changed article's lexemes is the query's, but the answer holds it,
+        // so moving the answer up as it is would keep a hit that no longer matches.
+        core.articles().upsert(source, List.of(new NewArticle("k-geyser", "g-geyser", "https://cache.example.org/g",
+                "Calm day at the park", "Nothing erupted.", "<p>c</p>", null, now, Instant.now(), List.of())));
+
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/search?q=geyser")).get("items"),
+                JsonNode::isEmpty, Duration.ofSeconds(1))).as("the rewritten article leaves the answer within 1 s")
+                .isTrue();
+    }
+
     static long count(JsonNode items, long sourceId) {
         for (JsonNode item : items) {
             if (item.get("id").asLong() == sourceId) {
