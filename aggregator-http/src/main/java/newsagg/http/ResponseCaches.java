@@ -94,7 +94,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private final SingleFlight<CacheKey, Lookup<Representation>> refreshing = new SingleFlight<>();
     private final Revalidations revalidations = new Revalidations(REVALIDATION_THREADS, REVALIDATION_QUEUE);
     private final RecentChanges recentChanges;
-    private final Map<String, Optional<Set<String>>> lexemesByQuery = new ConcurrentHashMap<>();
+    private final Map<String, Optional<List<Set<String>>>> lexemesByQuery = new ConcurrentHashMap<>();
     private final Map<CacheKey, Parsed> parsedSnapshots = new ConcurrentHashMap<>();
     final Cached<StoredAnswer> search;
     final Cached<StoredAnswer> trending;
@@ -174,12 +174,13 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
 
     /**
      * {@code answer} moved up to {@code mark} as it is, when no article changed since can alter it: each was stored
-     * after the answer's newest article (so it is not an update of one the answer holds) and contains none of the
-     * lexemes of which a match needs one. Such an article is no match, so it neither joins the hits nor pushes a
-     * candidate out: the answer is exact. Null when that cannot be shown, and the answer must be merged.
+     * after the answer's newest article (so it is not an update of one the answer holds) and lacks every lexeme of
+     * at least one of the sets a match needs one of each of ({@link NewsQueries#requiredLexemes}). Such an article
+     * is no match, so it neither joins the hits nor pushes a candidate out: the answer is exact. Null when that
+     * cannot be shown, and the answer must be merged.
      */
     private StoredAnswer unchangedSince(String q, StoredAnswer answer, ChangeMark mark) {
-        Optional<Set<String>> required = requiredLexemes(q);
+        Optional<List<Set<String>>> required = requiredLexemes(q);
         if (required.isEmpty()) {
             return null;
         }
@@ -189,7 +190,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         }
         long oldestChanged = Long.MAX_VALUE;
         for (ChangedArticle article : changed.get()) {
-            if (!Collections.disjoint(article.lexemes(), required.get())) {
+            if (mayMatch(article.lexemes(), required.get())) {
                 return null;
             }
             oldestChanged = Math.min(oldestChanged, article.id());
@@ -200,14 +201,24 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
     }
 
+    /** Whether an article with {@code lexemes} holds one of each set of {@code required}. */
+    static boolean mayMatch(Set<String> lexemes, List<Set<String>> required) {
+        for (Set<String> oneOf : required) {
+            if (Collections.disjoint(lexemes, oneOf)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Memoized: a query's lexemes depend only on its text (the text search configuration is fixed). */
-    private Optional<Set<String>> requiredLexemes(String q) {
+    private Optional<List<Set<String>>> requiredLexemes(String q) {
         String text = q.strip().toLowerCase(Locale.ROOT);
-        Optional<Set<String>> known = lexemesByQuery.get(text);
+        Optional<List<Set<String>>> known = lexemesByQuery.get(text);
         if (known != null) {
             return known;
         }
-        Optional<Set<String>> lexemes = queries.requiredLexemes(text);
+        Optional<List<Set<String>>> lexemes = queries.requiredLexemes(text);
         if (lexemesByQuery.size() >= LEXEME_QUERIES) {
             lexemesByQuery.clear();
         }

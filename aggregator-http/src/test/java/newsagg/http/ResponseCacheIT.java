@@ -3,6 +3,7 @@ package newsagg.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -171,6 +172,31 @@ class ResponseCacheIT {
         assertThat(Poll.until(() -> TestServer.json(server.get("/api/search?q=geyser")).get("items"),
                 JsonNode::isEmpty, Duration.ofSeconds(1))).as("the rewritten article leaves the answer within 1 s")
                 .isTrue();
+    }
+
+    @Test
+    void aNewArticleChangesTheAnswersItCanMatchAndKeepsTheOthers() {
+        HttpResponse<String> both = server.get("/api/search?q=" + enc("glacier lagoon"));
+        HttpResponse<String> either = server.get("/api/search?q=" + enc("glacier or lagoon"));
+        assertThat(TestServer.json(both).get("items")).isEmpty();
+        assertThat(TestServer.json(either).get("items")).isEmpty();
+
+        NewsCore core = NewsCore.open(PG.dataSource());
+        long source = core.sources().findByFeedUrl("https://cache.example.org/feed").orElseThrow().id();
+        Instant now = Instant.now();
+        core.articles().upsert(source, List.of(new NewArticle("k-lagoon", "g-lagoon", "https://cache.example.org/l",
+                "Lagoon reopens", "Boats are back.", "<p>l</p>", null, now, now, List.of())));
+
+        assertThat(Poll.until(() -> TestServer.json(server.get("/api/search?q=" + enc("glacier or lagoon"))).get("items"),
+                items -> items.size() == 1, Duration.ofSeconds(1))).as("either word: it matches, within 1 s").isTrue();
+        // Both words: an article without "glacier" cannot match, so the answer is moved up as it is, not merged.
+        HttpResponse<String> kept = server.get("/api/search?q=" + enc("glacier lagoon"));
+        assertThat(TestServer.json(kept).get("items")).isEmpty();
+        assertThat(xCache(kept)).isEqualTo("HIT");
+    }
+
+    private static String enc(String q) {
+        return URLEncoder.encode(q, StandardCharsets.UTF_8);
     }
 
     static long count(JsonNode items, long sourceId) {

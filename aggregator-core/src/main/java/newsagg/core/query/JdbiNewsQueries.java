@@ -9,13 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.store.DroppedItemsColumn;
 
@@ -205,7 +202,8 @@ public final class JdbiNewsQueries implements NewsQueries {
      * lexemes. It is 'T' when there is no such part (negations only). */
     private static final String REQUIRED_LEXEMES = """
             SELECT numnode(q) AS nodes, querytree(q) AS tree FROM websearch_to_tsquery('english', :query) AS q""";
-    private static final Pattern QUOTED_LEXEME = Pattern.compile("'((?:[^']|'')*)'");
+    /** One set no article can hold a lexeme of: a query of stop words only, which matches nothing. */
+    private static final List<Set<String>> NOTHING_MATCHES = List.of(Set.of());
     /** Rows changed since a snapshot that it already held: updates, which searchSince does not merge. */
     private static final String UPDATED_SINCE = """
             SELECT count(*) FROM articles a WHERE a.change_seq > :since AND a.id <= :maxId""";
@@ -479,27 +477,19 @@ public final class JdbiNewsQueries implements NewsQueries {
     }
 
     @Override
-    public Optional<Set<String>> requiredLexemes(String query) {
+    public Optional<List<Set<String>>> requiredLexemes(String query) {
         if (query.isBlank()) {
-            return Optional.of(Set.of());
+            return Optional.of(NOTHING_MATCHES);
         }
         return jdbi.withHandle(h -> h.createQuery(REQUIRED_LEXEMES).bind("query", text(query))
                 .map((rs, ctx) -> requiredLexemes(rs.getInt("nodes"), rs.getString("tree"))).one());
     }
 
-    static Optional<Set<String>> requiredLexemes(int nodes, String tree) {
+    static Optional<List<Set<String>>> requiredLexemes(int nodes, String tree) {
         if (nodes == 0) {
-            return Optional.of(Set.of());
+            return Optional.of(NOTHING_MATCHES);
         }
-        if (tree == null || tree.equals("T") || tree.contains("!")) {
-            return Optional.empty();
-        }
-        Set<String> lexemes = new HashSet<>();
-        Matcher m = QUOTED_LEXEME.matcher(tree);
-        while (m.find()) {
-            lexemes.add(m.group(1).replace("''", "'"));
-        }
-        return lexemes.isEmpty() ? Optional.empty() : Optional.of(lexemes);
+        return QueryTree.requirements(tree);
     }
 
     @Override

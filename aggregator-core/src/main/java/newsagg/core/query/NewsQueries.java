@@ -58,11 +58,13 @@ public interface NewsQueries {
     Optional<List<ChangedArticle>> changedBetween(long since, long upTo, int limit);
 
     /**
-     * The lexemes of which an article must contain at least one to match {@code query} as {@link #search} reads it
-     * (the indexable part of its {@code websearch_to_tsquery}): none when nothing can match it, empty when no such
-     * set exists (a query of negations only, which matches articles by what they lack).
+     * Sets of lexemes of which an article must contain at least one each to match {@code query} as {@link #search}
+     * reads it (the indexable part of its {@code websearch_to_tsquery}): {@code election fraud} needs
+     * {@code [{elect}, {fraud}]}, {@code storm or flood} {@code [{storm, flood}]}. One empty set when nothing can
+     * match it; empty when no such sets are known (a query of negations only, which matches articles by what they
+     * lack).
      */
-    Optional<Set<String>> requiredLexemes(String query);
+    Optional<List<Set<String>>> requiredLexemes(String query);
 
     /** An article stored or changed at {@code changeSeq}, with the lexemes of its search vector. */
     record ChangedArticle(long id, long changeSeq, Set<String> lexemes) {
