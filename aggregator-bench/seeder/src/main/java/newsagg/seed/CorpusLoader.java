@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -42,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * replacing, empty the tables, record the DDL that restores every index and constraint it is about to drop in
  * {@code seed_pending_ddl}, drop them, and copy the sources; commit. Second, copy the articles, one transaction per
  * connection. Third, in one transaction: set the identity sequences past the loaded ids, re-run the recorded DDL,
- * delete the record, analyze; commit. If the second or third step fails (a listener that throws included), the loader
- * empties the tables and restores the indexes before rethrowing; with {@code replace} the previous corpus is gone by
- * then. If the process dies instead, the record survives: the next {@link #load} restores it first, as does
+ * delete the record, analyze; commit. The recount of the aggregates, the last of that DDL, runs on a connection of its
+ * own while the indexes are built, when the loader has two, and commits just before. If the second or third step
+ * fails (a listener that throws included), the loader empties the tables and restores the indexes (and so the
+ * aggregates, recounted over nothing) before rethrowing; with {@code replace} the previous corpus is gone by then.
+ * If the process dies instead, the record survives: the next {@link #load} restores it first, as does
  * {@link #restorePendingIndexes(DataSource)}, which {@code newsagg seed} calls before anything else. A session-level
  * advisory lock keeps two loads, or a load and a restore, from interleaving. Both first migrate the seeder's own
  * table ({@link SeedSchema}).
@@ -439,13 +442,7 @@ public final class CorpusLoader {
         } finally {
             stop.set(true);
             for (Future<?> copy : copies) {
-                try {
-                    copy.get();
-                } catch (ExecutionException | CancellationException e) {
-                    LOG.debug("article copy ended with {}", e.getCause() == null ? e : e.getCause().toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitQuietly(copy, "article copy");
             }
             executor.shutdownNow();
         }
@@ -466,14 +463,30 @@ public final class CorpusLoader {
                 }
             }
         }
-        if (first instanceof SQLException sql) {
+        if (first != null) {
+            rethrow(first);
+        }
+    }
+
+    /** Throws what a task failed with as it was thrown, or wrapped when it is neither SQL nor unchecked. */
+    private static void rethrow(Throwable failure) throws SQLException {
+        if (failure instanceof SQLException sql) {
             throw sql;
         }
-        if (first instanceof RuntimeException runtime) {
+        if (failure instanceof RuntimeException runtime) {
             throw runtime;
         }
-        if (first != null) {
-            throw new IllegalStateException(first);
+        throw new IllegalStateException(failure);
+    }
+
+    /** Waits for a task that was told to stop, only logging how it ended. */
+    private static void awaitQuietly(Future<?> task, String name) {
+        try {
+            task.get();
+        } catch (ExecutionException | CancellationException e) {
+            LOG.debug("{} ended with {}", name, e.getCause() == null ? e : e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -520,9 +533,10 @@ public final class CorpusLoader {
 
     /**
      * The third step, one transaction: moves the identity sequences past the explicit ids, re-runs the recorded DDL,
-     * deletes the record and analyzes.
+     * deletes the record and analyzes. With a second connection to spare, the recount of the aggregates runs there
+     * while this one builds the plain indexes ({@link #rebuildOverlapped}).
      */
-    private static void finish(Connection connection, List<Rebuild> rebuilds, ProgressListener progress)
+    private void finish(Connection connection, List<Rebuild> rebuilds, ProgressListener progress)
             throws SQLException {
         settings(connection);
         for (String table : List.of("sources", "articles")) {
@@ -530,18 +544,62 @@ public final class CorpusLoader {
                     + "coalesce((SELECT max(id) FROM " + table + "), 0) + 1, false)");
         }
         progress.progress(Phase.INDEXES, 0, rebuilds.size());
-        for (int i = 0; i < rebuilds.size(); i++) {
-            Rebuild rebuild = rebuilds.get(i);
-            long start = System.nanoTime();
-            execute(connection, rebuild.createSql());
-            LOG.debug("rebuilt {} in {} ms", rebuild.name(), (System.nanoTime() - start) / 1_000_000);
-            progress.progress(Phase.INDEXES, i + 1, rebuilds.size());
+        if (parallelism >= 2 && rebuilds.get(rebuilds.size() - 1).createSql().equals(Aggregates.RESUME_AND_REBUILD)) {
+            rebuildOverlapped(connection, rebuilds, progress);
+        } else {
+            for (int i = 0; i < rebuilds.size(); i++) {
+                rebuild(connection, rebuilds.get(i));
+                progress.progress(Phase.INDEXES, i + 1, rebuilds.size());
+            }
         }
         execute(connection, "DELETE FROM seed_pending_ddl");
         progress.progress(Phase.ANALYZE, 0, 1);
         execute(connection, "ANALYZE sources, articles");
         progress.progress(Phase.ANALYZE, 1, 1);
         connection.commit();
+    }
+
+    /**
+     * Re-runs the recorded DDL with the recount (the last entry) on a connection of its own, overlapping the plain
+     * index builds: both are single-threaded in PostgreSQL and CPU-bound, and together they are most of this step.
+     * The locks make the overlap safe. This transaction first takes {@code articles} in SHARE mode, which waits for
+     * any writer and keeps every later one out until the commit, so the recount's snapshot, taken after it, holds
+     * every row there will be. SHARE is all {@code CREATE INDEX} takes, and it lets the recount read {@code articles}
+     * and write the aggregate tables and {@code sources}, which this transaction has not locked, so the recount never
+     * waits for it; the constraints would (ACCESS EXCLUSIVE on {@code articles}, SHARE ROW EXCLUSIVE on
+     * {@code sources}), so they are built only after the recount has committed. That commit comes before this step's:
+     * on a failure after it, {@link #undo} re-runs the recount on the emptied tables, as it would have anyway; if the
+     * process dies instead, the record still holds the recount for the next restore. A failure here, or a listener
+     * that throws, cancels a recount that has not committed and waits for it to roll back.
+     */
+    private void rebuildOverlapped(Connection connection, List<Rebuild> rebuilds, ProgressListener progress)
+            throws SQLException {
+        execute(connection, "LOCK TABLE articles IN SHARE MODE");
+        List<Rebuild> indexes = new ArrayList<>();
+        List<Rebuild> constraints = new ArrayList<>();
+        for (Rebuild rebuild : rebuilds.subList(0, rebuilds.size() - 1)) {
+            (rebuild.dropSql().startsWith("DROP INDEX ") ? indexes : constraints).add(rebuild);
+        }
+        int done = 0;
+        try (Recount recount = new Recount(dataSource)) {
+            for (Rebuild rebuild : indexes) {
+                rebuild(connection, rebuild);
+                progress.progress(Phase.INDEXES, ++done, rebuilds.size());
+            }
+            recount.await();
+            execute(connection, Aggregates.RESUME);
+            progress.progress(Phase.INDEXES, ++done, rebuilds.size());
+            for (Rebuild rebuild : constraints) {
+                rebuild(connection, rebuild);
+                progress.progress(Phase.INDEXES, ++done, rebuilds.size());
+            }
+        }
+    }
+
+    private static void rebuild(Connection connection, Rebuild rebuild) throws SQLException {
+        long start = System.nanoTime();
+        execute(connection, rebuild.createSql());
+        LOG.debug("rebuilt {} in {} ms", rebuild.name(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /**
@@ -623,12 +681,91 @@ public final class CorpusLoader {
     private record Prepared(String emptySql, List<Rebuild> rebuilds) {
     }
 
-    /** Ends a copy early because another one failed. */
+    /**
+     * {@link Aggregates#REBUILD} in a transaction of its own on a connection of its own, committed when it succeeds
+     * unless it was closed first. Closing it while it runs cancels it and waits for it to end.
+     */
+    private static final class Recount implements AutoCloseable {
+        private final ExecutorService executor;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicReference<Statement> running = new AtomicReference<>();
+        private final Future<?> result;
+
+        Recount(DataSource dataSource) {
+            executor = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "corpus-recount");
+                thread.setDaemon(true);
+                return thread;
+            });
+            result = executor.submit(() -> {
+                run(dataSource);
+                return null;
+            });
+        }
+
+        private void run(DataSource dataSource) throws SQLException {
+            try (Connection connection = dataSource.getConnection()) {
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    settings(connection);
+                    running.set(statement);
+                    if (stop.get()) {
+                        throw new CopyStopped();
+                    }
+                    long start = System.nanoTime();
+                    statement.execute(Aggregates.REBUILD);
+                    if (stop.get()) {
+                        throw new CopyStopped();
+                    }
+                    connection.commit();
+                    LOG.debug("recounted the aggregates on a second connection in {} ms",
+                            (System.nanoTime() - start) / 1_000_000);
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(autoCommit);
+                }
+            }
+        }
+
+        /** Waits for the recount to commit, and rethrows its failure as it was thrown. */
+        void await() throws SQLException {
+            try {
+                result.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CorpusLoadException("corpus load interrupted and undone", e);
+            } catch (ExecutionException e) {
+                rethrow(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!result.isDone()) {
+                stop.set(true);
+                Statement statement = running.get();
+                if (statement != null) {
+                    try {
+                        statement.cancel();
+                    } catch (SQLException e) {
+                        LOG.debug("cancelling the recount failed: {}", e.getMessage());
+                    }
+                }
+                awaitQuietly(result, "recount");
+            }
+            executor.shutdownNow();
+        }
+    }
+
+    /** Ends a copy or the recount early because another step failed. */
     private static final class CopyStopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         CopyStopped() {
-            super("stopped because another copy failed", null, false, false);
+            super("stopped because another step of the load failed", null, false, false);
         }
     }
 }

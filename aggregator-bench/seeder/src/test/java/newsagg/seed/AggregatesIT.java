@@ -271,6 +271,16 @@ class AggregatesIT {
     }
 
     @Test
+    void aggregatesEqualARecountAfterACorpusLoadOnOneConnection() {
+        CorpusSpec spec = new CorpusSpec(5, 2_000, 9, 10, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+        new CorpusLoader(DB.dataSource(), 1_000, 1).load(spec, true, ProgressListener.none());
+
+        assertThat(DB.core().articles().count()).isEqualTo(2_000);
+        assertAggregatesMatchRecount();
+    }
+
+    @Test
     void aggregatesEqualARecountAfterACorpusLoadAndAfterARebuild() {
         long before = DB.core().sources().create("https://example.org/old.xml", "Old", null).id();
         DB.core().articles().upsert(before, batch(new Random(1), "old", 50, Instant.now()));

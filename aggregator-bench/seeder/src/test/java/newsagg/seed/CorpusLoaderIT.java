@@ -219,6 +219,50 @@ class CorpusLoaderIT {
     }
 
     @Test
+    void aRecountFailingOnItsOwnConnectionUndoesTheLoadAndLeavesNoAggregates() throws SQLException {
+        // Refuses every row the load's recount writes, and none of the recount over empty tables that undoes it.
+        execute("ALTER TABLE term_hours ADD CONSTRAINT test_refuses_terms CHECK (articles < 0)");
+        try {
+            assertThatThrownBy(() -> new CorpusLoader(PG.dataSource(), 500, 2).load(SPEC, false, ProgressListener.none()))
+                    .isInstanceOf(CorpusLoadException.class)
+                    .hasMessageStartingWith("corpus load failed and was undone: ")
+                    .hasMessageContaining("test_refuses_terms");
+        } finally {
+            execute("ALTER TABLE term_hours DROP CONSTRAINT IF EXISTS test_refuses_terms");
+        }
+
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM articles")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM sources")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+        assertThat(queryLong("SELECT (SELECT count(*) FROM term_hours) + (SELECT count(*) FROM term_days) "
+                + "+ (SELECT count(*) FROM source_hours) + (SELECT count(*) FROM source_days)")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'articles'::regclass "
+                + "AND NOT tgisinternal AND tgenabled = 'D'")).isZero();
+    }
+
+    @Test
+    void aListenerThatThrowsWhileTheRecountRunsLeavesNoAggregatesOfTheLoad() throws SQLException {
+        ProgressListener failing = (phase, done, total) -> {
+            if (phase == ProgressListener.Phase.INDEXES && done == 1) {
+                throw new IllegalStateException("listener gave up during the recount");
+            }
+        };
+
+        assertThatThrownBy(() -> new CorpusLoader(PG.dataSource(), 500, 2).load(SPEC, false, failing))
+                .hasMessage("listener gave up during the recount");
+
+        assertThat(indexes(PG.dataSource())).isEqualTo(schemaIndexes);
+        assertThat(queryLong("SELECT count(*) FROM articles")).isZero();
+        assertThat(queryLong("SELECT count(*) FROM seed_pending_ddl")).isZero();
+        assertThat(queryLong("SELECT (SELECT count(*) FROM term_hours) + (SELECT count(*) FROM source_hours) "
+                + "+ (SELECT coalesce(sum(article_count), 0) FROM sources)")).isZero();
+        assertThat(new CorpusLoader(PG.dataSource(), 500, 2).load(SPEC, false, ProgressListener.none()).articles())
+                .isEqualTo(5_000);
+        assertThat(queryLong("SELECT sum(article_count) FROM sources")).isEqualTo(5_000);
+    }
+
+    @Test
     void aFailedReplaceLeavesTheTablesEmptyWithEveryIndexInPlace() throws SQLException {
         CorpusLoader loader = new CorpusLoader(PG.dataSource(), 500);
         loader.load(SPEC, false, ProgressListener.none());

@@ -16,9 +16,14 @@ public final class Aggregates {
     /** Switches the maintaining triggers off, for a bulk load that recounts afterwards. */
     public static final String PAUSE_FOR_LOAD = "ALTER TABLE articles DISABLE TRIGGER USER";
 
-    /** Switches them on again and recounts every aggregate from the articles (and moves the epoch). */
-    public static final String RESUME_AND_REBUILD =
-            "ALTER TABLE articles ENABLE TRIGGER USER; SELECT newsagg_rebuild_aggregates()";
+    /** Switches them on again. */
+    public static final String RESUME = "ALTER TABLE articles ENABLE TRIGGER USER";
+
+    /** Recounts every aggregate from the articles (and moves the epoch); see {@link #rebuild()}. */
+    public static final String REBUILD = "SELECT newsagg_rebuild_aggregates()";
+
+    /** {@link #RESUME} then {@link #REBUILD}, as one script. */
+    public static final String RESUME_AND_REBUILD = RESUME + "; " + REBUILD;
 
     private final Jdbi jdbi;
 
