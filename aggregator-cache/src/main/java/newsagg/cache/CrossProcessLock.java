@@ -81,7 +81,8 @@ final class CrossProcessLock {
 
     private static String token() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        // Zero-padded: Long.toHexString drops leading zeros, so about one token in eight came out shorter.
+        return String.format("%016x%016x", random.nextLong(), random.nextLong());
     }
 
     /** Sleeps on the waiting request's thread; false when interrupted, which ends the wait. */
