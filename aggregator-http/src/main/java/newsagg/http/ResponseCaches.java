@@ -162,11 +162,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             search.put(key, unchanged);
             return new Lookup<>(unchanged.answer(), Outcome.HIT, found.cacheNanos());
         }
-        long behind = marks.behindNanos(found.value().seq());
-        if (behind < STALE_BOUND.toNanos()) {
-            if (behind >= REFRESH_AFTER.toNanos()) {
-                revalidations.submit(key, () -> refreshing.run(key, () -> merge(key, found, mark, load)));
-            }
+        if (servedStale(found.value(), key, () -> refreshing.run(key, () -> merge(key, found, mark, load)))) {
             return stale(found);
         }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
@@ -226,6 +222,21 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         return lexemes;
     }
 
+    /**
+     * Whether {@code answer}, which is behind the mark, may be served as it is: behind for less than the staleness
+     * bound. Once it has been behind for {@link #REFRESH_AFTER}, {@code refresh} is started in the background.
+     */
+    private boolean servedStale(StoredAnswer answer, CacheKey key, Runnable refresh) {
+        long behind = marks.behindNanos(answer.seq());
+        if (behind >= STALE_BOUND.toNanos()) {
+            return false;
+        }
+        if (behind >= REFRESH_AFTER.toNanos()) {
+            revalidations.submit(key, refresh);
+        }
+        return true;
+    }
+
     private static Lookup<Representation> stale(Lookup<StoredAnswer> found) {
         return new Lookup<>(found.value().answer(), Outcome.STALE, found.cacheNanos());
     }
@@ -255,11 +266,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
-        long behind = marks.behindNanos(found.value().seq());
-        if (behind < STALE_BOUND.toNanos()) {
-            if (behind >= REFRESH_AFTER.toNanos()) {
-                revalidations.submit(key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()));
-            }
+        if (servedStale(found.value(), key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()))) {
             return stale(found);
         }
         return body(cache.get(key, load, answer -> answer.seq() >= mark.seq()));
