@@ -106,6 +106,24 @@ public final class Cached<T> {
         }
     }
 
+    /**
+     * Keeps {@code value} for {@code key} in this process's near-cache only, for its near TTL, and not in Redis: for
+     * a value that every process can cheaply derive again from the one in Redis, so that writing it back would cost
+     * more than it saves. False, and nothing kept, when this cache has no near-cache (or is switched off); the
+     * caller then decides whether to {@link #put} it. When Redis cannot be reached the value is not kept either:
+     * that is counted as for a put, and the answer is true, since a put would fail the same way.
+     */
+    public boolean putNear(CacheKey key, T value) {
+        Objects.requireNonNull(value, "value");
+        requireOwn(key);
+        Stopwatch watch = new Stopwatch(ticker);
+        try {
+            return backend.putNear(key, value, watch);
+        } finally {
+            timer.add(CacheTimer.STAGE, watch.nanos());
+        }
+    }
+
     private void requireOwn(CacheKey key) {
         if (!key.cache().equals(name)) {
             throw new IllegalArgumentException("key of cache '" + key.cache() + "' given to cache '" + name + "'");

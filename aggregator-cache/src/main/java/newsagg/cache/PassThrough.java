@@ -28,6 +28,11 @@ final class PassThrough<T> implements Backend<T> {
     }
 
     @Override
+    public boolean putNear(CacheKey key, T value, Stopwatch watch) {
+        return false;
+    }
+
+    @Override
     public String describe() {
         return "redis=off";
     }

@@ -100,6 +100,20 @@ final class ReadThrough<T> implements Backend<T> {
         }
     }
 
+    /** Redis trouble (the generation cannot be read) is counted, and the value is not kept. */
+    @Override
+    public boolean putNear(CacheKey key, T value, Stopwatch watch) {
+        if (near == null) {
+            return false;
+        }
+        try {
+            near.put(key.render(namespace, generations.current(scope, watch)), value);
+        } catch (CacheUnavailableException e) {
+            stats.recordRedisFailure(e);
+        }
+        return true;
+    }
+
     @Override
     public String describe() {
         return "lock=" + (lock != null ? lock.describe() : "off") + " near=" + (near != null ? "on" : "off")

@@ -261,4 +261,35 @@ class CachedIT {
         assertThat(after.outcome()).isEqualTo(Outcome.MISS);
         assertThat(after.value()).isEqualTo("new");
     }
+
+    @Test
+    void putNearKeepsTheValueInThisProcessOnlyUntilTheNearTtlPasses() {
+        FakeTicker ticker = new FakeTicker();
+        Cached<String> cache = caches.newCache("near", Codec.utf8())
+                .nearCache(Duration.ofSeconds(2), 100).ticker(ticker).build();
+        CacheKey key = cache.key().with("q", "storm").build();
+        cache.get(key, () -> "stored");
+
+        assertThat(cache.putNear(key, "derived")).isTrue();
+
+        assertThat(cache.get(key, () -> "loaded").value()).isEqualTo("derived");
+        assertThat(redis.client().get(redis.rendered(key))).isEqualTo("stored");
+        Lookup<String> another = redis.caches().newCache("near", Codec.utf8()).build().get(key, () -> "loaded");
+        assertThat(another.value()).isEqualTo("stored");
+        ticker.advance(Duration.ofSeconds(2));
+        Lookup<String> expired = cache.get(key, () -> "loaded");
+        assertThat(expired.outcome()).isEqualTo(Outcome.HIT);
+        assertThat(expired.value()).isEqualTo("stored");
+    }
+
+    @Test
+    void putNearKeepsNothingWithoutANearCache() {
+        Cached<String> cache = caches.newCache("plain", Codec.utf8()).build();
+        CacheKey key = cache.key().build();
+        cache.get(key, () -> "stored");
+
+        assertThat(cache.putNear(key, "derived")).isFalse();
+
+        assertThat(cache.get(key, () -> "loaded").value()).isEqualTo("stored");
+    }
 }
