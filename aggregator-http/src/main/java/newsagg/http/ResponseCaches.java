@@ -42,7 +42,8 @@ import newsagg.core.query.NewsQueries.SearchSnapshot;
  *
  * <p>A search answer that is behind but that no article changed since can alter (each is new and holds no lexeme a
  * match of the query needs) is moved up to the mark as it is, with no database work for its key ({@link
- * RecentChanges}). An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
+ * RecentChanges}), and kept in this process's near-cache only (every process can do the same from the copy in
+ * Redis). An answer that has been behind for less than {@link #STALE_BOUND} (counted from when this process first saw
  * the change it lacks) is served as it is, {@code X-Cache: STALE}, while one refresh per key runs in the background
  * ({@link Revalidations}), though not before it has been behind for {@link #REFRESH_AFTER}, so that one key is
  * refreshed at most about that often: under a steady stream of new articles, requests then never wait for a merge or
@@ -77,7 +78,10 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private static final int REVALIDATION_QUEUE = 256;
     /** Queries whose lexemes a process remembers before it starts over. */
     private static final int LEXEME_QUERIES = 10_000;
-    /** Parsed search snapshots a process keeps for its next merge of the same key, before it starts over. */
+    /**
+     * Parsed search snapshots a process keeps for its next merge of the same key, before it starts over; as many
+     * snapshots' {@code maxId} for moving answers up.
+     */
     private static final int PARSED_SNAPSHOTS = 256;
     /** The name {@link SearchSnapshot#maxId()} has in a stored snapshot ({@link Json}'s snake_case). */
     static final String MAX_ID_FIELD = "max_id";
@@ -96,6 +100,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private final RecentChanges recentChanges;
     private final Map<String, Optional<List<Set<String>>>> lexemesByQuery = new ConcurrentHashMap<>();
     private final Map<CacheKey, Parsed> parsedSnapshots = new ConcurrentHashMap<>();
+    private final Map<CacheKey, KnownMaxId> maxIds = new ConcurrentHashMap<>();
     final Cached<StoredAnswer> search;
     final Cached<StoredAnswer> trending;
     final Cached<StoredAnswer> sources;
@@ -157,9 +162,14 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
-        StoredAnswer unchanged = unchangedSince(q, found.value(), mark);
+        StoredAnswer unchanged = unchangedSince(key, q, found.value(), mark);
         if (unchanged != null) {
-            search.put(key, unchanged);
+            // Any process moves the answer in Redis up the same way from the changes it has read, so only this one
+            // keeps the result: writing the whole entry back for every key and every stored article cost a twelfth
+            // of the server's time at 10 articles/s, and as much again in Redis (docs/PERFORMANCE.md).
+            if (!search.putNear(key, unchanged)) {
+                search.put(key, unchanged);
+            }
             return new Lookup<>(unchanged.answer(), Outcome.HIT, found.cacheNanos());
         }
         if (servedStale(found.value(), key, () -> refreshing.run(key, () -> merge(key, found, mark, load)))) {
@@ -175,7 +185,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
      * is no match, so it neither joins the hits nor pushes a candidate out: the answer is exact. Null when that
      * cannot be shown, and the answer must be merged.
      */
-    private StoredAnswer unchangedSince(String q, StoredAnswer answer, ChangeMark mark) {
+    private StoredAnswer unchangedSince(CacheKey key, String q, StoredAnswer answer, ChangeMark mark) {
         Optional<List<Set<String>>> required = requiredLexemes(q);
         if (required.isEmpty()) {
             return null;
@@ -191,7 +201,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             }
             oldestChanged = Math.min(oldestChanged, article.id());
         }
-        if (oldestChanged != Long.MAX_VALUE && oldestChanged <= maxId(json, answer.state())) {
+        if (oldestChanged != Long.MAX_VALUE && oldestChanged <= maxId(key, answer.state())) {
             return null;
         }
         return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
@@ -299,6 +309,28 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
 
     /** A stored snapshot's bytes and what they parse to. */
     private record Parsed(byte[] state, SearchSnapshot snapshot) {
+    }
+
+    /** The {@code maxId} of {@code state}, remembered per key while its bytes are the same object. */
+    private long maxId(CacheKey key, byte[] state) {
+        Parsed parsed = parsedSnapshots.get(key);
+        if (parsed != null && parsed.state() == state) {
+            return parsed.snapshot().maxId();
+        }
+        KnownMaxId known = maxIds.get(key);
+        if (known != null && known.state() == state) {
+            return known.maxId();
+        }
+        long maxId = maxId(json, state);
+        if (maxIds.size() >= PARSED_SNAPSHOTS) {
+            maxIds.clear();
+        }
+        maxIds.put(key, new KnownMaxId(state, maxId));
+        return maxId;
+    }
+
+    /** A stored snapshot's bytes and its {@code maxId}. */
+    private record KnownMaxId(byte[] state, long maxId) {
     }
 
     /**
