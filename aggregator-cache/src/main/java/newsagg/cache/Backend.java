@@ -13,7 +13,7 @@ interface Backend<T> {
 
     void put(CacheKey key, T value, Stopwatch watch);
 
-    /** Whether {@code value} was kept in this process's near-cache only; false when there is none. */
+    /** Keeps {@code value} in this process's near-cache only; false when there is none ({@link Cached#putNear}). */
     boolean putNear(CacheKey key, T value, Stopwatch watch);
 
     /** The settings that matter to this backend, for the startup log. */

@@ -165,8 +165,8 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         StoredAnswer unchanged = unchangedSince(key, q, found.value(), mark);
         if (unchanged != null) {
             // Any process moves the answer in Redis up the same way from the changes it has read, so only this one
-            // keeps the result: writing the whole entry back for every key and every stored article cost a twelfth
-            // of the server's time at 10 articles/s, and as much again in Redis (docs/PERFORMANCE.md).
+            // keeps the result: writing the whole entry back for every key and every stored article was 7 % of the
+            // server's samples at 10 articles/s (docs/PERFORMANCE.md).
             if (!search.putNear(key, unchanged)) {
                 search.put(key, unchanged);
             }
@@ -301,10 +301,15 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     }
 
     private void remember(CacheKey key, byte[] state, SearchSnapshot snapshot) {
-        if (parsedSnapshots.size() >= PARSED_SNAPSHOTS) {
-            parsedSnapshots.clear();
+        keep(parsedSnapshots, key, new Parsed(state, snapshot));
+    }
+
+    /** Puts into a per-key memo, which starts over once it holds {@link #PARSED_SNAPSHOTS} keys. */
+    private static <V> void keep(Map<CacheKey, V> memo, CacheKey key, V value) {
+        if (memo.size() >= PARSED_SNAPSHOTS) {
+            memo.clear();
         }
-        parsedSnapshots.put(key, new Parsed(state, snapshot));
+        memo.put(key, value);
     }
 
     /** A stored snapshot's bytes and what they parse to. */
@@ -322,10 +327,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             return known.maxId();
         }
         long maxId = maxId(json, state);
-        if (maxIds.size() >= PARSED_SNAPSHOTS) {
-            maxIds.clear();
-        }
-        maxIds.put(key, new KnownMaxId(state, maxId));
+        keep(maxIds, key, new KnownMaxId(state, maxId));
         return maxId;
     }
 
