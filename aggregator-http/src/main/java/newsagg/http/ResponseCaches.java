@@ -73,6 +73,12 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
      * would otherwise follow the ingestion rate, one database load after another).
      */
     static final Duration REFRESH_AFTER = Duration.ofMillis(200);
+    /**
+     * A moved-up search answer is written back to Redis once it was moved past more changes than this, so that the
+     * copy there stays within the changes every process holds ({@link RecentChanges#MAX_HELD}); closer than that,
+     * it is kept in the near-cache only.
+     */
+    static final int MOVE_UP_WRITE_BACK = 64;
     /** Background refreshes: threads, and how many may wait before more are dropped. */
     private static final int REVALIDATION_THREADS = 2;
     private static final int REVALIDATION_QUEUE = 256;
@@ -80,9 +86,11 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private static final int LEXEME_QUERIES = 10_000;
     /**
      * Parsed search snapshots a process keeps for its next merge of the same key, before it starts over; as many
-     * snapshots' {@code maxId} for moving answers up.
+     * snapshots' {@code maxId} for moving answers up. About the near-cache's size, so that a population of searches
+     * the near-cache holds does not start the memo over again and again (with 256, parsing snapshots again was a
+     * seventh of a merge's samples under the 1,000-query load); a parsed snapshot of a 20-hit page is some 40 KB.
      */
-    private static final int PARSED_SNAPSHOTS = 256;
+    private static final int PARSED_SNAPSHOTS = 1_024;
     /** The name {@link SearchSnapshot#maxId()} has in a stored snapshot ({@link Json}'s snake_case). */
     static final String MAX_ID_FIELD = "max_id";
 
@@ -162,15 +170,17 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
-        StoredAnswer unchanged = unchangedSince(key, q, found.value(), mark);
+        MovedUp unchanged = unchangedSince(key, q, found.value(), mark);
         if (unchanged != null) {
-            // Any process moves the answer in Redis up the same way from the changes it has read, so only this one
-            // keeps the result: writing the whole entry back for every key and every stored article was 7 % of the
-            // server's samples at 10 articles/s (docs/PERFORMANCE.md).
-            if (!search.putNear(key, unchanged)) {
-                search.put(key, unchanged);
+            // Any process can move the copy in Redis up the same way from the changes it has read, so while it is
+            // only a few changes behind, this one keeps the result to itself: writing the whole entry back for every
+            // key and every stored article was 7 % of the server's samples at 10 articles/s. Left behind for good,
+            // though, the copy in Redis would fall out of the changes a process holds, and every read of it would
+            // cost a read of the changes from the database and a merge (docs/PERFORMANCE.md, sixth round).
+            if (unchanged.changes() > MOVE_UP_WRITE_BACK || !search.putNear(key, unchanged.answer())) {
+                search.put(key, unchanged.answer());
             }
-            return new Lookup<>(unchanged.answer(), Outcome.HIT, found.cacheNanos());
+            return new Lookup<>(unchanged.answer().answer(), Outcome.HIT, found.cacheNanos());
         }
         if (servedStale(found.value(), key, () -> refreshing.run(key, () -> merge(key, found, mark, load)))) {
             return stale(found);
@@ -185,7 +195,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
      * is no match, so it neither joins the hits nor pushes a candidate out: the answer is exact. Null when that
      * cannot be shown, and the answer must be merged.
      */
-    private StoredAnswer unchangedSince(CacheKey key, String q, StoredAnswer answer, ChangeMark mark) {
+    private MovedUp unchangedSince(CacheKey key, String q, StoredAnswer answer, ChangeMark mark) {
         Optional<List<Set<String>>> required = requiredLexemes(q);
         if (required.isEmpty()) {
             return null;
@@ -204,7 +214,11 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (oldestChanged != Long.MAX_VALUE && oldestChanged <= maxId(key, answer.state())) {
             return null;
         }
-        return new StoredAnswer(mark.seq(), answer.answer(), answer.state());
+        return new MovedUp(new StoredAnswer(mark.seq(), answer.answer(), answer.state()), changed.get().size());
+    }
+
+    /** An answer moved up to a later mark as it is, and how many changes it was moved past. */
+    private record MovedUp(StoredAnswer answer, int changes) {
     }
 
     /** Whether an article with {@code lexemes} holds one of each set of {@code required}. */

@@ -195,6 +195,44 @@ class ResponseCacheIT {
         assertThat(xCache(kept)).isEqualTo("HIT");
     }
 
+    @Test
+    void anAnswerMovedUpPastManyChangesIsWrittenBackToRedis() {
+        String q = "zebra crossing";
+        assertThat(TestServer.json(server.get("/api/search?q=" + enc(q))).get("items")).isEmpty();
+        NewsCore core = NewsCore.open(PG.dataSource());
+        long source = core.sources().findByFeedUrl("https://cache.example.org/feed").orElseThrow().id();
+        long epoch = core.queries().changeMark().epoch();
+        try (newsagg.cache.Caches redis = newsagg.cache.Caches.create(newsagg.cache.CacheSettings
+                .defaults(TestRedisServer.url()).withNamespace(NAMESPACE))) {
+            newsagg.cache.Cached<StoredAnswer> search = redis.newCache("search", StoredAnswer.CODEC)
+                    .scope(ResponseCaches.SCOPE).build();
+            newsagg.cache.CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", ReadHandlers.DEFAULT_LIMIT)
+                    .with("cursor", null).with("epoch", epoch).build();
+            Supplier<Long> storedSeq = () -> search.get(key, () -> {
+                throw new AssertionError("the answer is not in Redis");
+            }).value().seq();
+            long before = storedSeq.get();
+
+            Instant now = Instant.now();
+            List<NewArticle> unrelated = new java.util.ArrayList<>();
+            for (int i = 0; i <= ResponseCaches.MOVE_UP_WRITE_BACK; i++) {
+                unrelated.add(new NewArticle("k-many-" + i, "g-many-" + i, "https://cache.example.org/many/" + i,
+                        "Harbour news " + i, "Ferries run.", "<p>m</p>", null, now, now, List.of()));
+            }
+            core.articles().upsert(source, unrelated);
+            long mark = core.queries().changeMark().seq();
+
+            // No stored article can match, so each read moves the answer up as it is; past that many changes the
+            // copy in Redis is moved up too, and another process reading it need not go through them again.
+            assertThat(Poll.until(() -> {
+                HttpResponse<String> moved = server.get("/api/search?q=" + enc(q));
+                assertThat(xCache(moved)).isEqualTo("HIT");
+                return storedSeq.get();
+            }, seq -> seq >= mark, Duration.ofSeconds(5))).as("the copy in Redis reached the mark").isTrue();
+            assertThat(before).isLessThan(mark);
+        }
+    }
+
     private static String enc(String q) {
         return URLEncoder.encode(q, StandardCharsets.UTF_8);
     }
