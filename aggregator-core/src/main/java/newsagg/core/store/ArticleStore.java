@@ -22,15 +22,21 @@ public final class ArticleStore {
      * The batch travels as one array per column (categories as one JSON array per article, since PostgreSQL has no
      * ragged arrays). DISTINCT ON keeps the last occurrence of a dedupe key inside the batch: ON CONFLICT cannot
      * touch the same row twice in one statement. xmax = 0 holds exactly for rows this statement inserted.
+     *
+     * Rows already stored exactly as they are never reach ON CONFLICT: its DO UPDATE locks every conflicting row
+     * even when its WHERE then declines the update, and a lock dirties the row's page and writes WAL. A feed is
+     * fetched again and again with mostly the same items, so without the NOT EXISTS every fetch wrote every item it
+     * lists. A row changed concurrently after the NOT EXISTS looked is still decided by the WHERE below.
      */
     private static final String UPSERT = """
             INSERT INTO articles (source_id, dedupe_key, guid, url, title, summary, content_html, author,
                                   published_at, fetched_at, categories)
             SELECT :sourceId, b.dedupe_key, b.guid, b.url, b.title, b.summary, b.content_html, b.author,
-                   b.published_at, b.fetched_at,
-                   ARRAY(SELECT jsonb_array_elements_text(b.categories::jsonb))
+                   b.published_at, b.fetched_at, b.categories
             FROM (
-                SELECT DISTINCT ON (t.dedupe_key) t.*
+                SELECT DISTINCT ON (t.dedupe_key) t.dedupe_key, t.guid, t.url, t.title, t.summary, t.content_html,
+                       t.author, t.published_at, t.fetched_at,
+                       ARRAY(SELECT jsonb_array_elements_text(t.categories::jsonb)) AS categories
                 FROM unnest(:dedupeKeys::text[], :guids::text[], :urls::text[], :titles::text[], :summaries::text[],
                             :contents::text[], :authors::text[], :publishedAts::timestamptz[],
                             :fetchedAts::timestamptz[], :categories::text[])
@@ -38,6 +44,12 @@ public final class ArticleStore {
                                           published_at, fetched_at, categories, ord)
                 ORDER BY t.dedupe_key, t.ord DESC
             ) b
+            WHERE NOT EXISTS (
+                SELECT 1 FROM articles x
+                WHERE x.source_id = :sourceId AND x.dedupe_key = b.dedupe_key
+                  AND (x.guid, x.url, x.title, x.summary, x.content_html, x.author, x.categories)
+                      IS NOT DISTINCT FROM
+                      (b.guid, b.url, b.title, b.summary, b.content_html, b.author, b.categories))
             ON CONFLICT (source_id, dedupe_key) DO UPDATE SET
                 guid = EXCLUDED.guid,
                 url = EXCLUDED.url,

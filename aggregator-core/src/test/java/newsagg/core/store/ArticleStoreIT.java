@@ -39,6 +39,7 @@ class ArticleStoreIT {
 
         assertThat(DB.core().articles().upsert(s, batch)).isEqualTo(new UpsertResult(0, 0));
         assertThat(rowVersion("k1")).as("no new row version was written").isEqualTo(xminBefore);
+        assertThat(rowLocker("k1")).as("the row was not even locked: a lock writes its page and the WAL").isZero();
     }
 
     @Test
@@ -135,6 +136,12 @@ class ArticleStoreIT {
 
     private static long onlyId() {
         return DB.core().jdbi().withHandle(h -> h.createQuery("SELECT id FROM articles").mapTo(Long.class).one());
+    }
+
+    /** The row's xmax: 0 while no transaction has deleted, updated or locked it since it was inserted. */
+    private static long rowLocker(String key) {
+        return DB.core().jdbi().withHandle(h -> h.createQuery("SELECT xmax::text::bigint FROM articles WHERE dedupe_key = :k")
+                .bind("k", key).mapTo(Long.class).one());
     }
 
     private static long rowVersion(String key) {
