@@ -55,6 +55,7 @@ final class Normalizer {
     private static final Logger LOG = LoggerFactory.getLogger(Normalizer.class);
 
     private final HtmlSanitizer sanitizer = new HtmlSanitizer();
+    private final RecentEntries recent = new RecentEntries();
 
     /**
      * Normalizes every entry of a feed.
@@ -119,7 +120,22 @@ final class Normalizer {
                 List.copyOf(byKey.values()), dropped);
     }
 
+    /** The entry as normalized for this fetch: from {@link RecentEntries} when it was normalized before. */
     private NewArticle normalize(RawEntry e, URI feedUrl, URI site, Instant fetchedAt) {
+        RecentEntries.Key key = new RecentEntries.Key(e, feedUrl, site);
+        RecentEntries.Normalized known = recent.get(key);
+        if (known == null) {
+            Instant feedDate = feedDate(e.dateText(), e.parsedDate());
+            known = new RecentEntries.Normalized(normalizeEntry(e, feedUrl, site, feedDate, fetchedAt), feedDate);
+            recent.put(key, known);
+            return known.article();
+        }
+        NewArticle a = known.article();
+        return new NewArticle(a.dedupeKey(), a.guid(), a.url(), a.title(), a.summary(), a.contentHtml(), a.author(),
+                publishedAt(known.feedDate(), fetchedAt), fetchedAt, a.categories());
+    }
+
+    private NewArticle normalizeEntry(RawEntry e, URI feedUrl, URI site, Instant feedDate, Instant fetchedAt) {
         URI base = Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.contentBase()));
         URI link = Urls.resolveHttp(Urls.entryBase(feedUrl, site, withInner(e.xmlBases(), e.linkBase())), e.link());
         String url = link == null ? null : link.toString();
@@ -137,7 +153,7 @@ final class Normalizer {
         String guid = notBlank(e.id()) ? Text.clip(e.id().strip(), MAX_GUID_CHARS) : null;
         String key = dedupeKey(e.id(), url, title, contentHtml);
         return new NewArticle(key, guid, url, title, summary, contentHtml, author(e.authors()),
-                publishedAt(e.dateText(), e.parsedDate(), fetchedAt), fetchedAt, categories(e.categories()));
+                publishedAt(feedDate, fetchedAt), fetchedAt, categories(e.categories()));
     }
 
     /**
@@ -209,17 +225,22 @@ final class Normalizer {
     }
 
     /**
-     * The publication time: the parsed text, else (when the text is not a date shape this parser knows) the library's
-     * parse, else the fetch time; never after the fetch time, and an impossible date (day 99, hour 25) or one before
-     * {@link #EARLIEST_DATE} is undated, so it gets the fetch time. Every result is a timestamp PostgreSQL can hold.
+     * The publication time the feed gives, before the fetch time bounds it ({@link #publishedAt}): the parsed text,
+     * else (when the text is not a date shape this parser knows) the library's parse; null when there is none, and an
+     * impossible date (day 99, hour 25) or one before {@link #EARLIEST_DATE} counts as none.
      */
-    static Instant publishedAt(String dateText, Instant libraryDate, Instant fetchedAt) {
+    static Instant feedDate(String dateText, Instant libraryDate) {
         Instant parsed = DateParser.parse(dateText);
         Instant when = parsed != null ? parsed : DateParser.recognised(dateText) ? null : libraryDate;
-        if (when == null || when.isBefore(EARLIEST_DATE)) {
-            return fetchedAt;
-        }
-        return when.isAfter(fetchedAt) ? fetchedAt : when;
+        return when == null || when.isBefore(EARLIEST_DATE) ? null : when;
+    }
+
+    /**
+     * The publication time stored for a fetch at {@code fetchedAt}: the feed's date ({@link #feedDate}), never after the
+     * fetch time; the fetch time when the feed gives none. Every result is a timestamp PostgreSQL can hold.
+     */
+    static Instant publishedAt(Instant feedDate, Instant fetchedAt) {
+        return feedDate == null || feedDate.isAfter(fetchedAt) ? fetchedAt : feedDate;
     }
 
     /** {@code g:} + hash of the trimmed GUID, else {@code l:} + hash of the resolved link, else {@code h:} + hash of title and content. */

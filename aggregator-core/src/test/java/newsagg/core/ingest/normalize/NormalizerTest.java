@@ -33,6 +33,58 @@ class NormalizerTest {
         return one(e, "https://www.example.com/blog/");
     }
 
+    @Test
+    void an_entry_fetched_again_is_not_normalized_again_but_gets_the_new_fetch_time() {
+        Instant later = FETCHED.plusSeconds(3600);
+        RawEntry dated = new RawEntry("d", "/d", List.of(), "Dated", "<p>A <b>dated</b> item</p>", null, List.of(),
+                List.of(), "Wed, 01 May 2024 12:30:00 GMT", null);
+        RawEntry undated = entry("u", "/u", "Undated", "<p>No date</p>", null);
+        ParsedFeed feed = new ParsedFeed(FeedFormat.RSS_2_0, "F", "https://www.example.com/", List.of(dated, undated));
+
+        List<NewArticle> first = normalizer.normalize(feed, FEED_URL, FETCHED);
+        List<NewArticle> again = normalizer.normalize(feed, FEED_URL, later);
+
+        // The same sanitized text, not a copy: the entry was not sanitized a second time.
+        assertThat(again.get(0).contentHtml()).isSameAs(first.get(0).contentHtml());
+        assertThat(again.get(0).fetchedAt()).isEqualTo(later);
+        assertThat(first.get(0).publishedAt()).as("a date after the fetch is the fetch time").isEqualTo(FETCHED);
+        assertThat(again.get(0).publishedAt()).as("but not at a later fetch").isEqualTo(Instant.parse("2024-05-01T12:30:00Z"));
+        assertThat(again.get(1).publishedAt()).as("undated: the fetch time").isEqualTo(later);
+        assertThat(again).usingRecursiveFieldByFieldElementComparatorIgnoringFields("fetchedAt", "publishedAt")
+                .isEqualTo(first);
+        assertThat(new Normalizer().normalize(feed, FEED_URL, later)).as("what a first normalization at that time gives")
+                .isEqualTo(again);
+    }
+
+    @Test
+    void the_same_entry_in_another_feed_is_normalized_for_that_feed() {
+        RawEntry relative = entry("r", "item.html", "Relative", "<p><a href=\"more.html\">more</a></p>", null);
+        NewArticle here = normalizer.normalize(new ParsedFeed(FeedFormat.RSS_2_0, "F", null, List.of(relative)),
+                FEED_URL, FETCHED).get(0);
+        NewArticle there = normalizer.normalize(new ParsedFeed(FeedFormat.RSS_2_0, "F", null, List.of(relative)),
+                URI.create("https://other.example.net/news/feed.xml"), FETCHED).get(0);
+
+        assertThat(here.url()).isEqualTo("https://feeds.example.com/blog/item.html");
+        assertThat(there.url()).isEqualTo("https://other.example.net/news/item.html");
+        assertThat(there.contentHtml()).contains("https://other.example.net/news/more.html");
+    }
+
+    @Test
+    void recent_entries_hold_a_bounded_amount_of_text() {
+        RecentEntries recent = new RecentEntries();
+        String text = "x".repeat((int) (RecentEntries.MAX_CHARS / 64));
+        for (int i = 0; i < 200; i++) {
+            RawEntry e = entry("id-" + i, null, "T", text, null);
+            recent.put(new RecentEntries.Key(e, FEED_URL, null), new RecentEntries.Normalized(
+                    new NewArticle("k" + i, null, null, "T", "", text, null, FETCHED, FETCHED, List.of()), null));
+        }
+        assertThat(recent.chars()).isLessThanOrEqualTo(RecentEntries.MAX_CHARS);
+        assertThat(recent.get(new RecentEntries.Key(entry("id-199", null, "T", text, null), FEED_URL, null)))
+                .as("the newest is kept").isNotNull();
+        assertThat(recent.get(new RecentEntries.Key(entry("id-0", null, "T", text, null), FEED_URL, null)))
+                .as("the oldest went first").isNull();
+    }
+
     @ParameterizedTest(name = "[{0}] -> [{1}]")
     @CsvSource(delimiter = '|', textBlock = """
             '  Hello   world  '                  | Hello world
