@@ -79,17 +79,9 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
      * it is kept in the near-cache only.
      */
     static final int MOVE_UP_WRITE_BACK = 64;
-    /** Background merges of search answers: threads, and how many may wait before more are dropped. */
+    /** Background refreshes: threads, and how many may wait before more are dropped. */
     private static final int REVALIDATION_THREADS = 2;
     private static final int REVALIDATION_QUEUE = 256;
-    /**
-     * Background reloads of trending and sources answers run in a pool of their own: there are only a few such keys,
-     * but queued behind hundreds of search merges at 10 articles/s, their reloads started too late or were dropped,
-     * and the requests past the staleness bound then waited for a reload themselves (a ninth of the mix's cached
-     * answers, {@code X-Cache: MISS}; docs/PERFORMANCE.md, sixth round).
-     */
-    private static final int RELOAD_THREADS = 1;
-    private static final int RELOAD_QUEUE = 32;
     /** Queries whose lexemes a process remembers before it starts over. */
     private static final int LEXEME_QUERIES = 10_000;
     /**
@@ -112,8 +104,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private final Json json;
     private final ChangeMarks marks;
     private final SingleFlight<CacheKey, Lookup<Representation>> refreshing = new SingleFlight<>();
-    private final Revalidations merges = new Revalidations("merge", REVALIDATION_THREADS, REVALIDATION_QUEUE);
-    private final Revalidations reloads = new Revalidations("reload", RELOAD_THREADS, RELOAD_QUEUE);
+    private final Revalidations revalidations = new Revalidations(REVALIDATION_THREADS, REVALIDATION_QUEUE);
     private final RecentChanges recentChanges;
     private final Map<String, Optional<List<Set<String>>>> lexemesByQuery = new ConcurrentHashMap<>();
     private final Map<CacheKey, Parsed> parsedSnapshots = new ConcurrentHashMap<>();
@@ -191,7 +182,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             }
             return new Lookup<>(unchanged.answer().answer(), Outcome.HIT, found.cacheNanos());
         }
-        if (servedStale(found.value(), key, merges, () -> refreshing.run(key, () -> merge(key, found, mark, load)))) {
+        if (servedStale(found.value(), key, () -> refreshing.run(key, () -> merge(key, found, mark, load)))) {
             return stale(found);
         }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
@@ -257,16 +248,15 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
 
     /**
      * Whether {@code answer}, which is behind the mark, may be served as it is: behind for less than the staleness
-     * bound. Once it has been behind for {@link #REFRESH_AFTER}, {@code refresh} is started in the background, in
-     * {@code pool}.
+     * bound. Once it has been behind for {@link #REFRESH_AFTER}, {@code refresh} is started in the background.
      */
-    private boolean servedStale(StoredAnswer answer, CacheKey key, Revalidations pool, Runnable refresh) {
+    private boolean servedStale(StoredAnswer answer, CacheKey key, Runnable refresh) {
         long behind = marks.behindNanos(answer.seq());
         if (behind >= STALE_BOUND.toNanos()) {
             return false;
         }
         if (behind >= REFRESH_AFTER.toNanos()) {
-            pool.submit(key, refresh);
+            revalidations.submit(key, refresh);
         }
         return true;
     }
@@ -300,7 +290,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         if (found.value().seq() >= mark.seq()) {
             return body(found);
         }
-        if (servedStale(found.value(), key, reloads, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()))) {
+        if (servedStale(found.value(), key, () -> cache.get(key, load, answer -> answer.seq() >= mark.seq()))) {
             return stale(found);
         }
         return body(cache.get(key, load, answer -> answer.seq() >= mark.seq()));
@@ -409,8 +399,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     /** Stops the background refreshes; the caches themselves are closed by their owner. */
     @Override
     public void close() {
-        merges.close();
-        reloads.close();
+        revalidations.close();
     }
 
     static boolean hasNoItems(byte[] json) {

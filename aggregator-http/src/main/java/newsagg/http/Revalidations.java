@@ -25,11 +25,10 @@ final class Revalidations implements AutoCloseable {
     private final Set<CacheKey> pending = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor pool;
 
-    /** {@code name} names the pool's threads: {@code newsagg-<name>-1}, and so on. */
-    Revalidations(String name, int threads, int queued) {
+    Revalidations(int threads, int queued) {
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), r -> {
-            Thread thread = new Thread(r, "newsagg-" + name + "-" + n.incrementAndGet());
+            Thread thread = new Thread(r, "newsagg-revalidate-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
