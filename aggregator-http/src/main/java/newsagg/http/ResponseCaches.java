@@ -74,9 +74,10 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
      */
     static final Duration REFRESH_AFTER = Duration.ofMillis(200);
     /**
-     * A moved-up search answer is written back to Redis once it was moved past more changes than this, so that the
-     * copy there stays within the changes every process holds ({@link RecentChanges#MAX_HELD}); closer than that,
-     * it is kept in the near-cache only.
+     * A search answer moved up past more changes than this is written back to Redis; past fewer, it is kept in the
+     * near-cache only. A copy that far behind is in practice one just read from Redis (a near-cache copy is moved up
+     * at every new mark), so a process that reads the copy in Redis brings it up when it lags by this much. One that
+     * lags past what {@link RecentChanges} can read is merged instead, which writes it back too.
      */
     static final int MOVE_UP_WRITE_BACK = 64;
     /** Background refreshes: threads, and how many may wait before more are dropped. */
