@@ -9,12 +9,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import newsagg.cache.CacheKey;
+import newsagg.cache.CacheSettings;
+import newsagg.cache.Cached;
+import newsagg.cache.Caches;
 import newsagg.cache.testing.TestRedisServer;
 import newsagg.core.NewsCore;
 import newsagg.core.domain.NewArticle;
@@ -202,11 +207,9 @@ class ResponseCacheIT {
         NewsCore core = NewsCore.open(PG.dataSource());
         long source = core.sources().findByFeedUrl("https://cache.example.org/feed").orElseThrow().id();
         long epoch = core.queries().changeMark().epoch();
-        try (newsagg.cache.Caches redis = newsagg.cache.Caches.create(newsagg.cache.CacheSettings
-                .defaults(TestRedisServer.url()).withNamespace(NAMESPACE))) {
-            newsagg.cache.Cached<StoredAnswer> search = redis.newCache("search", StoredAnswer.CODEC)
-                    .scope(ResponseCaches.SCOPE).build();
-            newsagg.cache.CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", ReadHandlers.DEFAULT_LIMIT)
+        try (Caches redis = Caches.create(CacheSettings.defaults(TestRedisServer.url()).withNamespace(NAMESPACE))) {
+            Cached<StoredAnswer> search = redis.newCache("search", StoredAnswer.CODEC).scope(ResponseCaches.SCOPE).build();
+            CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", ReadHandlers.DEFAULT_LIMIT)
                     .with("cursor", null).with("epoch", epoch).build();
             Supplier<Long> storedSeq = () -> search.get(key, () -> {
                 throw new AssertionError("the answer is not in Redis");
@@ -214,7 +217,7 @@ class ResponseCacheIT {
             long before = storedSeq.get();
 
             Instant now = Instant.now();
-            List<NewArticle> unrelated = new java.util.ArrayList<>();
+            List<NewArticle> unrelated = new ArrayList<>();
             for (int i = 0; i <= ResponseCaches.MOVE_UP_WRITE_BACK; i++) {
                 unrelated.add(new NewArticle("k-many-" + i, "g-many-" + i, "https://cache.example.org/many/" + i,
                         "Harbour news " + i, "Ferries run.", "<p>m</p>", null, now, now, List.of()));
