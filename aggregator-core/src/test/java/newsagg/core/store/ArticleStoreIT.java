@@ -2,6 +2,7 @@ package newsagg.core.store;
 
 import static newsagg.core.testing.TestData.article;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.List;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.query.NewsQueries.ArticleDetail;
 import newsagg.core.query.NewsQueries.ArticleFilter;
+import newsagg.core.query.NewsQueries.ChangeMark;
 import newsagg.core.testing.CoreExtension;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -128,6 +131,37 @@ class ArticleStoreIT {
     @Test
     void emptyBatchDoesNothing() {
         assertThat(DB.core().articles().upsert(source("a"), List.of())).isEqualTo(UpsertResult.NONE);
+    }
+
+    @Test
+    void aStatementThatChangesNoArticleRunsNoAggregateUpkeepAndKeepsTheEpoch() {
+        Boolean superuser = DB.core().jdbi().withHandle(h -> h.createQuery(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").mapTo(Boolean.class).one());
+        assumeTrue(superuser, "counting function calls (track_functions) takes a superuser");
+        long s = source("a");
+        DB.core().articles().upsert(s, List.of(article("k", T0)));
+        ChangeMark before = DB.core().queries().changeMark();
+
+        List<Long> calls = DB.core().jdbi().inTransaction(h -> {
+            h.execute("SET LOCAL track_functions = 'pl'");
+            h.execute("INSERT INTO articles (source_id, dedupe_key, title, published_at, fetched_at) "
+                    + "SELECT source_id, dedupe_key, title, published_at, fetched_at FROM articles WHERE false");
+            h.execute("UPDATE articles SET title = title WHERE false");
+            h.execute("DELETE FROM articles WHERE false");
+            long idle = upkeepCalls(h);
+            h.execute("UPDATE articles SET title = 'Changed' WHERE dedupe_key = 'k'");
+            return List.of(idle, upkeepCalls(h));
+        });
+
+        assertThat(calls).as("upkeep calls after the three empty statements, then after a real update")
+                .containsExactly(0L, 1L);
+        assertThat(DB.core().queries().changeMark().epoch()).as("a delete of nothing drops no cached answer")
+                .isEqualTo(before.epoch());
+    }
+
+    private static long upkeepCalls(Handle h) {
+        return h.createQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions "
+                + "WHERE funcname = 'newsagg_apply_deltas'").mapTo(Long.class).one();
     }
 
     private static long source(String name) {
