@@ -20,7 +20,7 @@ class StoredSnapshotTest {
         SearchHit hit = new SearchHit(7, 2, "Source", "Storm \"max_id\": 1 warning", "https://example.org/7",
                 "{\"max_id\": 3}", null, Instant.parse("2026-12-01T10:00:00Z"), List.of("weather"), 0.5, "storm");
         return new SearchSnapshot("storm", 20, null, new ChangeMark(11, 12), maxId,
-                List.of(new SearchSnapshot.RankedHit(0.5f, hit)), 1, hit.publishedAt(), hit.id());
+                List.of(new SearchSnapshot.RankedHit(0.5f, hit)), true, 1, hit.publishedAt(), hit.id());
     }
 
     @Test

@@ -320,8 +320,19 @@ public final class JdbiNewsQueries implements NewsQueries {
     /** Search ranks at most this many matches of a query, the newest ones. */
     public static final int SEARCH_CANDIDATES = 10_000;
 
+    /*
+     * How many hits a search snapshot keeps beyond its page and the one row after it, so that a merge can lose that
+     * many to newer matches pushing them out of the candidates before it must search again (SearchMerge). With ranks
+     * independent of age, each pushed-out candidate is a kept hit about once in SEARCH_CANDIDATES / kept, and each
+     * entering match joins the hits about as often, so the margin wanders and a new search waits until it has
+     * wandered away: with none, the first pushed-out hit meant one. Each kept hit costs one more ts_headline in the
+     * snapshot and a few hundred bytes in the cache.
+     */
+    static final int SEARCH_MARGIN = 8;
+
     private final Jdbi jdbi;
     private final int searchCandidates;
+    private final int searchMargin;
 
     /** Queries over {@code jdbi}, whose database has the newsagg schema. */
     public JdbiNewsQueries(Jdbi jdbi) {
@@ -330,11 +341,20 @@ public final class JdbiNewsQueries implements NewsQueries {
 
     /** As {@link #JdbiNewsQueries(Jdbi)}, ranking at most {@code searchCandidates} matches per search. */
     JdbiNewsQueries(Jdbi jdbi, int searchCandidates) {
+        this(jdbi, searchCandidates, SEARCH_MARGIN);
+    }
+
+    /** As above, with search snapshots that keep {@code searchMargin} hits beyond the page and the row after it. */
+    JdbiNewsQueries(Jdbi jdbi, int searchCandidates, int searchMargin) {
         if (searchCandidates < 1) {
             throw new IllegalArgumentException("searchCandidates must be positive: " + searchCandidates);
         }
+        if (searchMargin < 0) {
+            throw new IllegalArgumentException("searchMargin must not be negative: " + searchMargin);
+        }
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.searchCandidates = searchCandidates;
+        this.searchMargin = searchMargin;
     }
 
     @Override
@@ -428,7 +448,7 @@ public final class JdbiNewsQueries implements NewsQueries {
             return new Page<>(List.of(), null);
         }
         List<SearchSnapshot.RankedHit> rows = jdbi.withHandle(h ->
-                searchStatement(h, after == null ? SEARCH_FIRST : SEARCH_AFTER_CURSOR, query, limit, after)
+                searchStatement(h, after == null ? SEARCH_FIRST : SEARCH_AFTER_CURSOR, query, limit + 1, after)
                         .map((rs, ctx) -> rankedHit(rs, ctx)).list());
         return SearchSnapshot.page(rows, limit);
     }
@@ -446,17 +466,18 @@ public final class JdbiNewsQueries implements NewsQueries {
             ChangeMark mark = changeMark(h);
             long maxId = h.createQuery(MAX_ID).mapTo(Long.class).one();
             if (query.isBlank()) {
-                return new SearchSnapshot(query, limit, cursor, mark, maxId, List.of(), 0, null, 0);
+                return new SearchSnapshot(query, limit, cursor, mark, maxId, List.of(), true, 0, null, 0);
             }
+            int keep = keptHits(limit);
             List<SnapshotRow> rows = searchStatement(h, after == null ? SNAPSHOT_FIRST : SNAPSHOT_AFTER_CURSOR, query,
-                    limit, after)
+                    keep, after)
                     .map((rs, ctx) -> new SnapshotRow(rs.getInt("candidate_count"), instant(rs, "oldest_at"),
                             rs.getLong("oldest_id"), rs.getObject("id") == null ? null : rankedHit(rs, ctx)))
                     .list();
             SnapshotRow first = rows.get(0);
             List<SearchSnapshot.RankedHit> hits = rows.stream().map(SnapshotRow::hit).filter(Objects::nonNull).toList();
-            return new SearchSnapshot(query, limit, cursor, mark, maxId, hits, first.candidates(), first.oldestAt(),
-                    first.oldestId());
+            return new SearchSnapshot(query, limit, cursor, mark, maxId, hits, hits.size() < keep, first.candidates(),
+                    first.oldestAt(), first.oldestId());
         });
     }
 
@@ -464,8 +485,9 @@ public final class JdbiNewsQueries implements NewsQueries {
      * {@inheritDoc} Exact, by how search ranks: {@code ts_rank_cd} reads only the article and the query, so an
      * article's rank never changes when others arrive, and the candidates are the newest matches, so a new match
      * pushes out only the oldest ones, found by walking up from the snapshot's oldest candidate. Empty (search
-     * again) when the epoch moved, an article the snapshot already held was updated, one of its hits was pushed out
-     * of the candidates, or the candidates grow past the bound.
+     * again) when the epoch moved, an article the snapshot already held was updated, the hits pushed out of the
+     * candidates leave fewer than a page and the row after it ({@link SearchMerge}), or the candidates grow past the
+     * bound.
      */
     @Override
     public Optional<SearchSnapshot> searchSince(SearchSnapshot old) {
@@ -495,7 +517,7 @@ public final class JdbiNewsQueries implements NewsQueries {
                             .addCustomizer(ONE_SHOT_PLAN)
                             .map((rs, ctx) -> rankedHit(rs, ctx))
                             .list();
-            return SearchMerge.merge(old, mark, maxId, matches, searchCandidates,
+            return SearchMerge.merge(old, mark, maxId, matches, searchCandidates, keptHits(old.limit()),
                     (n, at, id) -> h.createQuery(OLDEST_CANDIDATES)
                             .bind("query", text(old.query()))
                             .bind("oldestAt", utc(at))
@@ -543,11 +565,16 @@ public final class JdbiNewsQueries implements NewsQueries {
         return h.createQuery(CHANGE_MARK).map((rs, ctx) -> new ChangeMark(rs.getLong("epoch"), rs.getLong("seq"))).one();
     }
 
-    private Query searchStatement(Handle h, String sql, String query, int limit, Cursors.Search after) {
+    private int keptHits(int limit) {
+        return limit + 1 + searchMargin;
+    }
+
+    /** {@code rows} is how many hits the statement returns at most. */
+    private Query searchStatement(Handle h, String sql, String query, int rows, Cursors.Search after) {
         Query statement = h.createQuery(sql)
                 .bind("query", text(query))
                 .bind("candidates", searchCandidates)
-                .bind("limit", limit + 1)
+                .bind("limit", rows)
                 .bind("headlineOptions", HEADLINE_OPTIONS)
                 .addCustomizer(ONE_SHOT_PLAN);
         if (after != null) {

@@ -194,16 +194,19 @@ public interface NewsQueries {
     /**
      * A search answer together with what it takes to bring it up to date from the articles stored since, instead of
      * searching again ({@link NewsQueries#searchSince}): the {@link ChangeMark} and the highest article id it was
-     * computed at, the best {@code limit + 1} matches (one more than a page, which decides the next cursor), and how
-     * many matches were ranked and the oldest of them, since only the newest
-     * {@value JdbiNewsQueries#SEARCH_CANDIDATES} are.
+     * computed at, the best matches (at least {@code limit + 1}, one more than a page, which decides the next cursor,
+     * and a few more, so that a merge can lose some to newer matches and still know the page), and how many matches
+     * were ranked and the oldest of them, since only the newest {@value JdbiNewsQueries#SEARCH_CANDIDATES} are.
      *
+     * @param hits       the best ranked matches after the cursor, best first: every one of them ranked at or above
+     *                   the last, or all of them when {@code complete}
+     * @param complete   whether {@code hits} holds every ranked match after the cursor
      * @param candidates how many matches were ranked (at most the candidate bound)
      * @param oldestAt   publication time of the oldest ranked match, null when there was none
      * @param oldestId   id of the oldest ranked match, 0 when there was none
      */
     record SearchSnapshot(String query, int limit, String cursor, ChangeMark mark, long maxId,
-                          List<RankedHit> hits, int candidates, Instant oldestAt, long oldestId) {
+                          List<RankedHit> hits, boolean complete, int candidates, Instant oldestAt, long oldestId) {
 
         public SearchSnapshot {
             Objects.requireNonNull(query, "query");

@@ -14,8 +14,14 @@ import newsagg.core.query.NewsQueries.SearchSnapshot;
  * Brings a {@link SearchSnapshot} up to date with the matches stored since it was taken (inserts only: the caller
  * gives up on updates and deletions). Search ranks the newest {@code bound} matches, so while fewer than that match,
  * every new match is a candidate; once the bound is full, a new match newer than the oldest candidate pushes the
- * oldest candidate out. The page is then the best {@code limit + 1} of the old hits and the entering matches, which
- * is exact as long as none of the old hits was pushed out.
+ * oldest candidate out.
+ *
+ * <p>The snapshot holds every candidate ranked at or above its last hit (its floor), or every candidate when it is
+ * complete. That stays true when pushed-out candidates leave the hits and the entering matches that rank above the
+ * floor join them; matches below the floor rank below every hit, and cannot be on the page while at least
+ * {@code limit + 1} hits remain. So the page is exact until the pushed-out hits have eaten the few hits kept beyond
+ * it, and only then must the caller search again. Without that margin, any hit pushed out meant a new search: at 10
+ * articles/s those took more of PostgreSQL's time than all the merges together (docs/PERFORMANCE.md, seventh round).
  */
 final class SearchMerge {
 
@@ -37,12 +43,21 @@ final class SearchMerge {
     private SearchMerge() {
     }
 
+    /**
+     * @param keep how many hits the merged snapshot holds at most (it drops the worst beyond that, which makes it
+     *             incomplete)
+     */
     static Optional<SearchSnapshot> merge(SearchSnapshot old, ChangeMark mark, long maxId,
-                                          List<SearchSnapshot.RankedHit> matches, int bound,
+                                          List<SearchSnapshot.RankedHit> matches, int bound, int keep,
                                           OldestCandidates walk) {
+        int needed = old.limit() + 1;
+        if (!old.complete() && old.hits().size() < needed) {
+            return Optional.empty();
+        }
         int candidates = old.candidates();
         Position oldest = old.oldestAt() == null ? null : new Position(old.oldestAt(), old.oldestId());
         List<SearchSnapshot.RankedHit> entering;
+        Set<Long> out = Set.of();
         if (candidates < bound) {
             if ((long) candidates + matches.size() > bound) {
                 return Optional.empty();
@@ -72,15 +87,13 @@ final class SearchMerge {
                 }
                 newer.forEach(match -> lowest.add(position(match)));
                 lowest.sort(OLDEST_FIRST);
-                Set<Long> out = new HashSet<>();
+                Set<Long> pushedOut = new HashSet<>();
                 for (int i = 0; i < pushed; i++) {
-                    out.add(lowest.get(i).id());
+                    pushedOut.add(lowest.get(i).id());
                 }
-                if (old.hits().stream().anyMatch(hit -> out.contains(hit.hit().id()))) {
-                    return Optional.empty();
-                }
+                out = pushedOut;
                 oldest = lowest.get(pushed);
-                entering = newer.stream().filter(match -> !out.contains(match.hit().id())).toList();
+                entering = newer.stream().filter(match -> !pushedOut.contains(match.hit().id())).toList();
             }
         }
         if (old.cursor() != null) {
@@ -88,12 +101,23 @@ final class SearchMerge {
             entering = entering.stream().filter(match -> match.rank() < after.rank()
                     || match.rank() == after.rank() && match.hit().id() < after.id()).toList();
         }
-        List<SearchSnapshot.RankedHit> hits = new ArrayList<>(old.hits());
+        if (!old.complete()) {
+            SearchSnapshot.RankedHit floor = old.hits().get(old.hits().size() - 1);
+            entering = entering.stream().filter(match -> BEST_FIRST.compare(match, floor) < 0).toList();
+        }
+        Set<Long> gone = out;
+        List<SearchSnapshot.RankedHit> hits = new ArrayList<>(old.hits().size() + entering.size());
+        old.hits().stream().filter(hit -> !gone.contains(hit.hit().id())).forEach(hits::add);
         hits.addAll(entering);
+        if (!old.complete() && hits.size() < needed) {
+            return Optional.empty();
+        }
         hits.sort(BEST_FIRST);
-        List<SearchSnapshot.RankedHit> page = hits.subList(0, Math.min(hits.size(), old.limit() + 1));
+        int most = Math.max(keep, needed);
+        boolean complete = old.complete() && hits.size() <= most;
+        List<SearchSnapshot.RankedHit> kept = hits.subList(0, Math.min(hits.size(), most));
         return Optional.of(new SearchSnapshot(old.query(), old.limit(), old.cursor(), mark, Math.max(maxId, old.maxId()),
-                page, candidates, oldest == null ? null : oldest.at(), oldest == null ? 0 : oldest.id()));
+                kept, complete, candidates, oldest == null ? null : oldest.at(), oldest == null ? 0 : oldest.id()));
     }
 
     private static Position position(SearchSnapshot.RankedHit match) {
