@@ -494,7 +494,6 @@ public final class JdbiNewsQueries implements NewsQueries {
         Objects.requireNonNull(old, "old");
         return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             SinceSnapshot now = h.createQuery(SINCE_SNAPSHOT).bind("since", old.mark().seq()).bind("maxId", old.maxId())
-                    .addCustomizer(ONE_SHOT_PLAN)
                     .map((rs, ctx) -> new SinceSnapshot(new ChangeMark(rs.getLong("epoch"), rs.getLong("seq")),
                             rs.getLong("max_id"), rs.getLong("updated")))
                     .one();
