@@ -94,6 +94,13 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
     private static final int PARSED_SNAPSHOTS = 1_024;
     /** The name {@link SearchSnapshot#maxId()} has in a stored snapshot ({@link Json}'s snake_case). */
     static final String MAX_ID_FIELD = "max_id";
+    /*
+     * The shape of the stored SearchSnapshot's JSON, part of every search key. A process reading a shape newer than
+     * its own fails on the unknown field, so during a rolling upgrade two versions sharing one Redis would break each
+     * other's answers; with keys of their own, the new version searches again once instead. 2: snapshots keep hits
+     * beyond the page and say whether they hold every candidate ("complete").
+     */
+    static final int SNAPSHOT_FORMAT = 2;
 
     private static final byte[] EMPTY_ITEMS = "{\"items\":[]".getBytes(StandardCharsets.UTF_8);
 
@@ -163,9 +170,7 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             return bypass(search, () -> json.bytes(queries.search(q, limit, cursor)));
         }
         ChangeMark mark = marks.current();
-        // websearch_to_tsquery with the english configuration ignores case, so the key may too.
-        CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor)
-                .with("epoch", mark.epoch()).build();
+        CacheKey key = searchKey(search, q, limit, cursor, mark.epoch());
         Loader<StoredAnswer> load = () -> snapshotAnswer(queries.searchSnapshot(q, limit, cursor));
         Lookup<StoredAnswer> found = search.get(key, load);
         if (found.value().seq() >= mark.seq()) {
@@ -187,6 +192,15 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
             return stale(found);
         }
         return refreshing.run(key, () -> merge(key, found, mark, load)).value();
+    }
+
+    /**
+     * The key of a search answer in {@code cache}. websearch_to_tsquery with the english configuration ignores case,
+     * so the key may too.
+     */
+    static CacheKey searchKey(Cached<?> cache, String q, int limit, String cursor, long epoch) {
+        return cache.key().withCaseInsensitive("q", q).with("limit", limit).with("cursor", cursor)
+                .with("epoch", epoch).with("snapshot", SNAPSHOT_FORMAT).build();
     }
 
     /**

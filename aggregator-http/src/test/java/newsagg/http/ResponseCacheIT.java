@@ -209,8 +209,7 @@ class ResponseCacheIT {
         long epoch = core.queries().changeMark().epoch();
         try (Caches redis = Caches.create(CacheSettings.defaults(TestRedisServer.url()).withNamespace(NAMESPACE))) {
             Cached<StoredAnswer> search = redis.newCache("search", StoredAnswer.CODEC).scope(ResponseCaches.SCOPE).build();
-            CacheKey key = search.key().withCaseInsensitive("q", q).with("limit", ReadHandlers.DEFAULT_LIMIT)
-                    .with("cursor", null).with("epoch", epoch).build();
+            CacheKey key = ResponseCaches.searchKey(search, q, ReadHandlers.DEFAULT_LIMIT, null, epoch);
             Supplier<Long> storedSeq = () -> search.get(key, () -> {
                 throw new AssertionError("the answer is not in Redis");
             }).value().seq();
