@@ -57,7 +57,7 @@ final class SearchMerge {
         int candidates = old.candidates();
         Position oldest = old.oldestAt() == null ? null : new Position(old.oldestAt(), old.oldestId());
         List<SearchSnapshot.RankedHit> entering;
-        Set<Long> out = Set.of();
+        Set<Long> out = new HashSet<>();
         if (candidates < bound) {
             if ((long) candidates + matches.size() > bound) {
                 return Optional.empty();
@@ -87,13 +87,11 @@ final class SearchMerge {
                 }
                 newer.forEach(match -> lowest.add(position(match)));
                 lowest.sort(OLDEST_FIRST);
-                Set<Long> pushedOut = new HashSet<>();
                 for (int i = 0; i < pushed; i++) {
-                    pushedOut.add(lowest.get(i).id());
+                    out.add(lowest.get(i).id());
                 }
-                out = pushedOut;
                 oldest = lowest.get(pushed);
-                entering = newer.stream().filter(match -> !pushedOut.contains(match.hit().id())).toList();
+                entering = newer.stream().filter(match -> !out.contains(match.hit().id())).toList();
             }
         }
         if (old.cursor() != null) {
@@ -105,9 +103,8 @@ final class SearchMerge {
             SearchSnapshot.RankedHit floor = old.hits().get(old.hits().size() - 1);
             entering = entering.stream().filter(match -> BEST_FIRST.compare(match, floor) < 0).toList();
         }
-        Set<Long> gone = out;
         List<SearchSnapshot.RankedHit> hits = new ArrayList<>(old.hits().size() + entering.size());
-        old.hits().stream().filter(hit -> !gone.contains(hit.hit().id())).forEach(hits::add);
+        old.hits().stream().filter(hit -> !out.contains(hit.hit().id())).forEach(hits::add);
         hits.addAll(entering);
         if (!old.complete() && hits.size() < needed) {
             return Optional.empty();
