@@ -119,6 +119,7 @@ public final class Main {
             StageTimer stageTimer = config.timingEnabled() ? timing : StageTimer.NONE;
             NewsCore core = NewsCore.open(dataSource, stageTimer);
             ResponseCaches responses = opened(opened, new ResponseCaches(caches, config.cacheNearTtl(), core.queries(), json));
+            metrics.revalidations(responses::revalidationCounts);
 
             Config.Feeds feeds = config.feeds();
             Clock clock = Clock.systemUTC();

@@ -98,6 +98,20 @@ final class Metrics {
                 .register(registry);
     }
 
+    /**
+     * Counts the background refreshes of answers served stale ({@link Revalidations}), by cache and outcome
+     * ({@code done}, {@code coalesced}, {@code dropped}, {@code failed}), read from {@code counts} at scrape time.
+     */
+    void revalidations(Supplier<Map<String, Map<Revalidations.Outcome, Long>>> counts) {
+        CounterWithCallback.builder()
+                .name("newsagg_cache_revalidations_total")
+                .help("Background refreshes of answers served stale, by outcome")
+                .labelNames("cache", "outcome")
+                .callback(callback -> counts.get().forEach((cache, byOutcome) -> byOutcome.forEach(
+                        (outcome, n) -> callback.call(n, cache, outcome.label()))))
+                .register(registry);
+    }
+
     String contentType() {
         return writer.getContentType();
     }

@@ -411,6 +411,11 @@ final class ResponseCaches implements ChangeListener, AutoCloseable {
         marks.refresh();
     }
 
+    /** The background refreshes asked for since start, by cache and outcome, for {@code /metrics}. */
+    Map<String, Map<Revalidations.Outcome, Long>> revalidationCounts() {
+        return revalidations.counts();
+    }
+
     /** Stops the background refreshes; the caches themselves are closed by their owner. */
     @Override
     public void close() {

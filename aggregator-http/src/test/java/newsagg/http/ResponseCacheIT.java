@@ -156,6 +156,9 @@ class ResponseCacheIT {
         assertThat(Poll.until(search, r -> TestServer.json(r).get("items").size() == 1, Duration.ofSeconds(1)))
                 .as("brought up to date in the background within 1 s").isTrue();
         assertThat(xCache(last.get())).isIn("HIT", "REFRESHED");
+        assertThat(Poll.until(() -> server.get("/metrics").body(), metrics -> metrics.matches(
+                "(?s).*\\nnewsagg_cache_revalidations_total\\{cache=\"search\",outcome=\"done\"} [1-9].*"),
+                Duration.ofSeconds(1))).as("the background refresh is counted in /metrics").isTrue();
     }
 
     @Test
