@@ -2,11 +2,13 @@ package newsagg.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import newsagg.cache.CacheKey;
+import newsagg.core.testing.Poll;
 import newsagg.http.Revalidations.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -64,14 +66,10 @@ class RevalidationsTest {
     }
 
     /** The counts once {@code outcomes} refreshes in all have an outcome; a refresh is counted after it ran. */
-    private static Map<String, Map<Outcome, Long>> awaitCounted(Revalidations revalidations, long outcomes)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    private static Map<String, Map<Outcome, Long>> awaitCounted(Revalidations revalidations, long outcomes) {
+        assertThat(Poll.until(revalidations::counts, counts -> total(counts) >= outcomes, Duration.ofSeconds(5)))
+                .as("%d refreshes counted within 5 s", outcomes).isTrue();
         Map<String, Map<Outcome, Long>> counts = revalidations.counts();
-        while (total(counts) < outcomes && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            counts = revalidations.counts();
-        }
         assertThat(total(counts)).isEqualTo(outcomes);
         return counts;
     }
