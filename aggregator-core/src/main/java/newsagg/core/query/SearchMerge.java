@@ -44,13 +44,16 @@ final class SearchMerge {
     }
 
     /**
-     * @param keep how many hits the merged snapshot holds at most (it drops the worst beyond that, which makes it
-     *             incomplete)
+     * @param keep how many hits the merged snapshot holds at most, at least a page and the row after it (it drops
+     *             the worst beyond that, which makes it incomplete)
      */
     static Optional<SearchSnapshot> merge(SearchSnapshot old, ChangeMark mark, long maxId,
                                           List<SearchSnapshot.RankedHit> matches, int bound, int keep,
                                           OldestCandidates walk) {
         int needed = old.limit() + 1;
+        if (keep < needed) {
+            throw new IllegalArgumentException("keep must be at least limit + 1: " + keep);
+        }
         if (!old.complete() && old.hits().size() < needed) {
             return Optional.empty();
         }
@@ -110,9 +113,8 @@ final class SearchMerge {
             return Optional.empty();
         }
         hits.sort(BEST_FIRST);
-        int most = Math.max(keep, needed);
-        boolean complete = old.complete() && hits.size() <= most;
-        List<SearchSnapshot.RankedHit> kept = hits.subList(0, Math.min(hits.size(), most));
+        boolean complete = old.complete() && hits.size() <= keep;
+        List<SearchSnapshot.RankedHit> kept = hits.subList(0, Math.min(hits.size(), keep));
         return Optional.of(new SearchSnapshot(old.query(), old.limit(), old.cursor(), mark, Math.max(maxId, old.maxId()),
                 kept, complete, candidates, oldest == null ? null : oldest.at(), oldest == null ? 0 : oldest.id()));
     }
