@@ -18,6 +18,7 @@ import java.util.Set;
 import newsagg.core.domain.DroppedItems;
 import newsagg.core.domain.NewArticle;
 import newsagg.core.ingest.normalize.FeedPipeline.NormalizedFeed;
+import newsagg.core.ingest.parse.DateParser;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
 import newsagg.core.ingest.parse.ParseLimits.ParseDeadline;
 import newsagg.core.ingest.parse.ParsedFeed;

@@ -44,7 +44,8 @@ public record ParsedFeed(FeedFormat format, String title, String siteUrl, List<R
      * @param authors     author names in feed order
      * @param categories  category labels in feed order
      * @param dateText    the raw publication (else update) date string, null when absent
-     * @param parsedDate  the date as the underlying library parsed it, null when it did not
+     * @param parsedDate  the date as the underlying library parsed it, null when it did not, or when it was not asked
+     *                    because {@code dateText} has a shape {@link DateParser} knows
      * @param linkBase    the {@code xml:base} of the link element itself, applied after {@code xmlBases}; null when
      *                    none
      * @param contentBase the {@code xml:base} of the content (else summary) element itself; null when none

@@ -29,6 +29,9 @@ import org.jdom2.Namespace;
  * within the feed's budget (a StAX reader with DTDs and external entities off, refusing any DOCTYPE); the text it
  * receives has already had any DOCTYPE refused or removed by {@link XmlText}, so that is a second wall. The JDOM
  * tree is kept beside Rome's model to read what Rome drops: {@code xml:base}, the raw GUID and the raw date string.
+ * An item's date elements are taken out of the tree before Rome reads it when {@link DateParser} knows the shape of the
+ * item's date text: Rome's date is then never used, and Rome parses each date by trying {@code SimpleDateFormat} masks,
+ * which was most of its share of a parse (docs/PERFORMANCE.md, seventh and tenth rounds).
  */
 final class RomeFeedReader {
     private static final Namespace CONTENT = Namespace.getNamespace("http://purl.org/rss/1.0/modules/content/");
@@ -47,28 +50,70 @@ final class RomeFeedReader {
             throw new FeedParseException("not a feed: looks like an HTML page");
         }
         wrapChannellessRss(root);
-        WireFeed wire;
-        try {
-            wire = new WireFeedInput().build(doc);
-        } catch (IllegalArgumentException e) {
-            throw new FeedParseException("not a feed: unrecognised XML root element <" + root.getName() + ">");
-        } catch (FeedException | RuntimeException | StackOverflowError e) {
-            throw new FeedParseException("not a readable feed: the <" + root.getName()
-                    + "> document does not have the structure its format requires");
+        List<Element> itemElements = itemElements(root);
+        List<String> dateTexts = new ArrayList<>(itemElements.size());
+        List<Detached> detached = new ArrayList<>();
+        for (Element item : itemElements) {
+            String dateText = firstChildText(item, DATE_ELEMENTS);
+            dateTexts.add(dateText);
+            // The normalizer takes the library's date only for a text of a shape DateParser does not know.
+            if (DateParser.recognised(dateText)) {
+                detachDates(item, detached);
+            }
+        }
+        WireFeed wire = build(doc, root);
+        SyndFeed feed = new SyndFeedImpl(wire);
+        if (itemElements.size() != feed.getEntries().size() && !detached.isEmpty()) {
+            // Rome read other items than the tree's, so its dates may be the only ones an entry gets: read it whole.
+            reattach(detached);
+            wire = build(doc, root);
+            feed = new SyndFeedImpl(wire);
         }
         deadline.check();
-        SyndFeed feed = new SyndFeedImpl(wire);
-        List<Element> itemElements = itemElements(root);
         List<SyndEntry> entries = feed.getEntries();
         boolean paired = itemElements.size() == entries.size();
         List<RawEntry> raw = new ArrayList<>(entries.size());
         boolean atom = root.getName().equals("feed");
         List<String> feedAuthors = atom ? TreeText.atomAuthors(root) : List.of();
         for (int i = 0; i < entries.size(); i++) {
-            raw.add(toRaw(entries.get(i), paired ? itemElements.get(i) : null, atom, feedAuthors));
+            raw.add(paired ? toRaw(entries.get(i), itemElements.get(i), dateTexts.get(i), atom, feedAuthors)
+                    : toRaw(entries.get(i), null, null, atom, feedAuthors));
         }
         return new ParsedFeed(format(wire.getFeedType()), feed.getTitle(), siteLink(root, atom, feed.getLink()), raw,
                 built.dropped());
+    }
+
+    private static WireFeed build(Document doc, Element root) throws FeedParseException {
+        try {
+            return new WireFeedInput().build(doc);
+        } catch (IllegalArgumentException e) {
+            throw new FeedParseException("not a feed: unrecognised XML root element <" + root.getName() + ">");
+        } catch (FeedException | RuntimeException | StackOverflowError e) {
+            throw new FeedParseException("not a readable feed: the <" + root.getName()
+                    + "> document does not have the structure its format requires");
+        }
+    }
+
+    /** A child taken out of the tree, and where it was. */
+    private record Detached(Element parent, int index, Element child) {
+    }
+
+    /** Takes the item's date elements out, the last first, so that putting them back in reverse restores the tree. */
+    private static void detachDates(Element item, List<Detached> detached) {
+        for (int i = item.getContentSize() - 1; i >= 0; i--) {
+            if (item.getContent(i) instanceof Element child && DATE_ELEMENTS.contains(child.getName())) {
+                item.removeContent(i);
+                detached.add(new Detached(item, i, child));
+            }
+        }
+    }
+
+    private static void reattach(List<Detached> detached) {
+        for (int i = detached.size() - 1; i >= 0; i--) {
+            Detached d = detached.get(i);
+            d.parent().addContent(d.index(), d.child());
+        }
+        detached.clear();
     }
 
     /**
@@ -122,7 +167,8 @@ final class RomeFeedReader {
         return out;
     }
 
-    private static RawEntry toRaw(SyndEntry e, Element el, boolean atom, List<String> feedAuthors) {
+    /** The entry, with {@code el} its element in the tree (null when Rome's entries could not be paired with them). */
+    private static RawEntry toRaw(SyndEntry e, Element el, String dateText, boolean atom, List<String> feedAuthors) {
         String id = el != null ? firstChildText(el, List.of("guid", "id")) : e.getUri();
         String link = e.getLink();
         if (link == null && el != null) {
@@ -133,7 +179,6 @@ final class RomeFeedReader {
             link = first.getHref();
         }
         List<String> bases = el != null ? xmlBases(el) : List.of();
-        String dateText = el != null ? firstChildText(el, DATE_ELEMENTS) : null;
         Date date = e.getPublishedDate() != null ? e.getPublishedDate() : e.getUpdatedDate();
         String title = e.getTitleEx() != null ? asHtml(e.getTitleEx()) : e.getTitle();
         String summary = e.getDescription() != null ? asHtml(e.getDescription()) : null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import newsagg.core.ingest.parse.FeedParser.FeedParseException;
@@ -154,5 +155,38 @@ class FeedParserTest {
         assertThat(e.id()).isEqualTo("id-1");
         assertThat(e.dateText()).isEqualTo("Tue, 10 Jun 2003 04:00:00 CEST");
         assertThat(e.link()).isEqualTo("x");
+    }
+
+    @Test
+    void rome_dates_only_the_items_whose_date_shape_the_project_does_not_know() throws Exception {
+        String doc = """
+                <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>F</title>
+                <item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate><dc:date>2003-06-11</dc:date></item>
+                <item><title>B</title><pubDate>2003-06</pubDate></item>
+                <item><title>C</title><guid>c</guid></item>
+                <item><title>D</title><pubDate>Tue, 99 Jun 2003 04:00:00 GMT</pubDate></item></channel></rss>""";
+        List<RawEntry> entries = parser.parse(utf8(doc), null).entries();
+        assertThat(entries).extracting(RawEntry::title).containsExactly("A", "B", "C", "D");
+        assertThat(entries.get(0).dateText()).isEqualTo("Tue, 10 Jun 2003 04:00:00 GMT");
+        assertThat(entries.get(0).parsedDate()).isNull();
+        assertThat(entries.get(1).dateText()).isEqualTo("2003-06");
+        assertThat(entries.get(1).parsedDate())
+                .isBetween(Instant.parse("2003-05-31T00:00:00Z"), Instant.parse("2003-06-02T00:00:00Z"));
+        assertThat(entries.get(2).dateText()).isNull();
+        assertThat(entries.get(2).parsedDate()).isNull();
+        // Day 99 is a known shape with an impossible value: undated, so Rome's rolled-over date is not asked for.
+        assertThat(entries.get(3).dateText()).isEqualTo("Tue, 99 Jun 2003 04:00:00 GMT");
+        assertThat(entries.get(3).parsedDate()).isNull();
+    }
+
+    @Test
+    void an_item_rome_does_not_pair_with_the_tree_keeps_the_date_rome_reads() throws Exception {
+        String doc = """
+                <rss version="2.0" xmlns:x="urn:x"><channel><title>F</title>
+                <x:item><title>not an RSS item</title></x:item>
+                <item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate></item></channel></rss>""";
+        List<RawEntry> entries = parser.parse(utf8(doc), null).entries();
+        assertThat(entries).extracting(RawEntry::title).containsExactly("A");
+        assertThat(entries.get(0).parsedDate()).isEqualTo(Instant.parse("2003-06-10T04:00:00Z"));
     }
 }

@@ -1,4 +1,4 @@
-package newsagg.core.ingest.normalize;
+package newsagg.core.ingest.parse;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * A comma after the day, month or year is ignored. Anything else, or an impossible value (day 99, month 13,
  * hour 25), gives null; {@link #recognised} tells the two apart.
  */
-final class DateParser {
+public final class DateParser {
     /**
      * Named zones. IST is read as India Standard Time (+05:30), its most common meaning in feeds;
      * BST as British Summer Time.
@@ -72,7 +72,7 @@ final class DateParser {
     }
 
     /** Returns the instant, or null when the string is absent or not a date this parser accepts. */
-    static Instant parse(String raw) {
+    public static Instant parse(String raw) {
         if (raw == null) {
             return null;
         }
@@ -113,7 +113,7 @@ final class DateParser {
      * {@link #parse} refuses (day 99, hour 25, month 13) is impossible, and is not handed to a more lenient parser
      * that would roll it over into a wrong date.
      */
-    static boolean recognised(String raw) {
+    public static boolean recognised(String raw) {
         if (raw == null) {
             return false;
         }

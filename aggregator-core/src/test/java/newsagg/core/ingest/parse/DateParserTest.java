@@ -1,4 +1,4 @@
-package newsagg.core.ingest.normalize;
+package newsagg.core.ingest.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
