@@ -67,6 +67,7 @@ public final class DateParser {
             "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt\\s]+(\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9})\\d*)?)?)?\\s*(.*)$");
     private static final Pattern NUMERIC_OFFSET = Pattern.compile("^(?:GMT|UTC|UT)?([+-])(\\d{1,2}):?(\\d{2})?$");
     private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s*\\([^)]*\\)\\s*$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private DateParser() {
     }
@@ -76,7 +77,7 @@ public final class DateParser {
         if (raw == null) {
             return null;
         }
-        String s = TRAILING_COMMENT.matcher(raw.trim().replaceAll("\\s+", " ")).replaceFirst("");
+        String s = cleaned(raw);
         if (s.isEmpty()) {
             return null;
         }
@@ -117,9 +118,17 @@ public final class DateParser {
         if (raw == null) {
             return false;
         }
-        String s = TRAILING_COMMENT.matcher(raw.trim().replaceAll("\\s+", " ")).replaceFirst("");
+        String s = cleaned(raw);
         return ISO.matcher(s).matches() || RFC822.matcher(s).matches() || MONTH_FIRST.matcher(s).matches()
                 || ASCTIME.matcher(s).matches() || EPOCH.matcher(s).matches();
+    }
+
+    /**
+     * The text as the patterns read it: trimmed, runs of whitespace as one space, a trailing comment dropped. The
+     * feed reader asks {@link #recognised} for every item of every fetch, so the patterns are compiled once.
+     */
+    private static String cleaned(String raw) {
+        return TRAILING_COMMENT.matcher(WHITESPACE.matcher(raw.trim()).replaceAll(" ")).replaceFirst("");
     }
 
     private static Instant iso(Matcher m) {
