@@ -113,7 +113,6 @@ final class RomeFeedReader {
             Detached d = detached.get(i);
             d.parent().addContent(d.index(), d.child());
         }
-        detached.clear();
     }
 
     /**
