@@ -202,7 +202,8 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --arg n
                      else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def pct($p): sort | if length == 0 then null else .[([((($p / 100) * length) | ceil), 1] | max) - 1] end;
   def r1: if . == null then null else (. * 10 | round) / 10 end;
-  def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else ($a / $b * 100 | round) / 100 end;
+  def r2: if . == null then null else (. * 100 | round) / 100 end;
+  def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b | r2 end;
   . as $all
   | {date: $date, commit: $commit, jdk: $jdk, note: $note, uptime_at_end: $uptime, rounds: $rounds,
      duration_s: $duration, connections: $connections,
@@ -233,8 +234,7 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --arg n
              | group_by(.round) | map(ratio((map(select(.mode == "cached")) | .[0].scenarios[$s].req_s);
                                             (map(select(.mode == "quiet")) | .[0].scenarios[$s].req_s)))
              | map(select(. != null)))
-         | .cached_over_quiet_paired_median = (.cached_over_quiet_by_round | median
-             | if . == null then null else (. * 100 | round) / 100 end))),
+         | .cached_over_quiet_paired_median = (.cached_over_quiet_by_round | median | r2))),
        ingestion: ([$rows[] | select(.driver != null) | {mode, stored: .driver.stored, seconds: .driver.seconds,
                     rate_achieved: .driver.rate_achieved, refresh_failures: .driver.refresh_failures}]),
        visible_ms: ([$rows[] | select(.mode == "probed" and .driver != null) | .driver.visible_ms | to_entries[]]
